@@ -1,0 +1,28 @@
+"""Pages for members of community organisations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.auth.access import roles_required
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.models import Organisation, OrganisationMember
+
+bp = Blueprint("applicants", __name__, url_prefix="/applicant")
+
+
+@bp.route("/")
+@roles_required(Role.APPLICANT)
+def home():
+    organisations = db.session.scalars(
+        select(Organisation)
+        .join(OrganisationMember)
+        .where(OrganisationMember.user_id == current_user.id)
+        .options(selectinload(Organisation.localities))
+        .order_by(Organisation.name)
+    ).all()
+    return render_template("applicants/home.html", organisations=organisations)

@@ -1,0 +1,1 @@
+"""Pure rules: no Flask, no database session. Tested without an app."""

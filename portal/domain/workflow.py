@@ -1,0 +1,74 @@
+"""Each record's lifecycle as one explicit table: from → to → who may move it.
+
+Services ask ``check_transition`` before changing a status; a refused move carries a plain reason.
+Later lifecycles (applications, reviews, awards, returns) add their tables here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portal.domain.roles import Role
+from portal.domain.text import Message, N_
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    IN_ASSESSMENT = "in_assessment"
+    DECIDED = "decided"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Message | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+SYSTEM = "system"  # the clock: a scheduled command acting without a person
+
+ROUND_TRANSITIONS: dict[tuple[RoundStatus, RoundStatus], frozenset[str]] = {
+    (RoundStatus.DRAFT, RoundStatus.OPEN): frozenset({Role.OFFICER, SYSTEM}),
+    (RoundStatus.OPEN, RoundStatus.CLOSED): frozenset({Role.OFFICER, SYSTEM}),
+    (RoundStatus.CLOSED, RoundStatus.OPEN): frozenset({Role.OFFICER}),
+    (RoundStatus.CLOSED, RoundStatus.IN_ASSESSMENT): frozenset({Role.OFFICER}),
+    (RoundStatus.IN_ASSESSMENT, RoundStatus.DECIDED): frozenset({Role.OFFICER}),
+    (RoundStatus.DECIDED, RoundStatus.ARCHIVED): frozenset({Role.OFFICER}),
+}
+
+
+def check_transition(
+    table: dict[tuple[StrEnum, StrEnum], frozenset[str]],
+    current: StrEnum,
+    target: StrEnum,
+    actor_roles: set[str] | frozenset[str],
+) -> Decision:
+    """Whether someone holding ``actor_roles`` may move a record from ``current`` to ``target``."""
+    if current == target:
+        return Decision(False, Message(N_("It is already %(status)s."), {"status": label(target)}))
+    allowed_roles = table.get((current, target))
+    if allowed_roles is None:
+        return Decision(
+            False,
+            Message(N_("It cannot go from %(current)s to %(target)s."),
+                    {"current": label(current), "target": label(target)}),
+        )
+    if not allowed_roles & set(actor_roles):
+        return Decision(False, Message(N_("You do not have permission to make this change.")))
+    return ALLOWED
+
+
+def next_statuses(table: dict[tuple[StrEnum, StrEnum], frozenset[str]], current: StrEnum) -> list[StrEnum]:
+    return [to for (frm, to) in table if frm == current]
+
+
+def label(status: StrEnum) -> str:
+    return str(status.value).replace("_", " ")

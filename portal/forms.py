@@ -1,0 +1,45 @@
+"""The base form: CSRF failures become a plain message on the form, with everything typed kept."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+CSRF_MESSAGE = _l(
+    "This page was open for a long time, so we could not save your answers. "
+    "They are still here: check them and try again."
+)
+
+
+class PortalForm(FlaskForm):
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        valid = super().validate(extra_validators=extra_validators)
+        csrf_field = getattr(self, "csrf_token", None)
+        if g.get("csrf_failed") or (csrf_field is not None and csrf_field.errors):
+            if csrf_field is not None:
+                csrf_field.errors = [CSRF_MESSAGE]
+            else:
+                self.form_errors.append(CSRF_MESSAGE)
+            return False
+        return valid
+
+    @property
+    def error_list(self) -> list[dict[str, str]]:
+        """Errors for the GOV.UK error summary; a CSRF failure links to the first field."""
+        errors: list[dict[str, str]] = []
+        first_field = next(
+            (f for f in self if f.name != "csrf_token" and f.type not in {"SubmitField", "HiddenField"}), None
+        )
+        for field in self:
+            for message in field.errors:
+                target = field.id if field.name != "csrf_token" else (first_field.id if first_field else "main-content")
+                errors.append({"text": str(message), "href": f"#{target}"})
+                break
+        return errors
+
+
+def keeps_input_on_csrf_failure(view):  # noqa: ANN001, ANN201
+    """Mark a view whose form is shown again, with what was typed, when its CSRF token fails."""
+    view.keeps_input_on_csrf_failure = True
+    return view

@@ -1,0 +1,92 @@
+"""Pages for council officers: the programme at a glance, rounds, copying a round."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.auth.access import roles_required
+from portal.domain.roles import Role
+from portal.domain.workflow import ROUND_TRANSITIONS, RoundStatus, next_statuses
+from portal.extensions import db
+from portal.forms import keeps_input_on_csrf_failure
+from portal.models import Fund, Round, WorkStream
+from portal.officers.forms import CopyRoundForm, RoundStatusForm
+from portal.services import ServiceError, funding
+from portal.templating import status_label, translate_message
+
+bp = Blueprint("officers", __name__, url_prefix="/officers")
+
+
+def _get_round(round_id: int) -> Round:
+    round_ = db.session.get(
+        Round,
+        round_id,
+        options=[
+            selectinload(Round.fund),
+            selectinload(Round.work_streams).selectinload(WorkStream.measures),
+            selectinload(Round.criteria),
+        ],
+    )
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+@bp.route("/")
+@roles_required(Role.OFFICER, Role.ADMIN)
+def home():
+    funds = db.session.scalars(
+        select(Fund).options(selectinload(Fund.rounds).selectinload(Round.work_streams)).order_by(Fund.name)
+    ).all()
+    return render_template("officers/home.html", funds=funds)
+
+
+@bp.route("/rounds/<int:round_id>")
+@roles_required(Role.OFFICER, Role.ADMIN)
+def round_detail(round_id: int):
+    round_ = _get_round(round_id)
+    return render_template(
+        "officers/round_detail.html",
+        round=round_,
+        next_statuses=next_statuses(ROUND_TRANSITIONS, round_.status),
+        status_form=RoundStatusForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/status", methods=["POST"])
+@roles_required(Role.OFFICER)
+def change_round_status(round_id: int):
+    round_ = _get_round(round_id)
+    form = RoundStatusForm()
+    if not form.validate_on_submit() or form.status.data not in {s.value for s in RoundStatus}:
+        flash(_("The status could not be changed. Try again."), "error")
+        return redirect(url_for("officers.round_detail", round_id=round_id))
+    try:
+        funding.change_round_status(round_, RoundStatus(form.status.data), by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(translate_message(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The round is now %(status)s.", status=status_label(round_.status)), "success")
+    return redirect(url_for("officers.round_detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/copy", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+@keeps_input_on_csrf_failure
+def copy_round(round_id: int):
+    round_ = _get_round(round_id)
+    form = CopyRoundForm()
+    if form.validate_on_submit():
+        copy = funding.copy_round(
+            round_, title=form.title.data.strip(), reference_prefix=form.reference_prefix.data.strip(), by=current_user
+        )
+        db.session.commit()
+        flash(_("Round copied. Set its dates before you open it."), "success")
+        return redirect(url_for("officers.round_detail", round_id=copy.id))
+    return render_template("officers/round_copy.html", round=round_, form=form)

@@ -1,0 +1,66 @@
+"""Write audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.models import AuditEvent, Organisation, User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The named attributes of ``obj``, ready to store as before/after."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def record(
+    action: str,
+    obj: Any | None = None,
+    *,
+    by: User | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    on_behalf_of: Organisation | None = None,
+    channel: str | None = None,
+    note: str | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    if obj is not None:
+        if getattr(obj, "id", None) is None:
+            db.session.flush()
+        object_type = object_type or type(obj).__tablename__
+        object_id = object_id if object_id is not None else obj.id
+    event = AuditEvent(
+        created_at=now or utcnow(),
+        actor=by,
+        action=action,
+        object_type=object_type or "system",
+        object_id=object_id,
+        on_behalf_of=on_behalf_of,
+        channel=channel,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        note=note,
+    )
+    db.session.add(event)
+    return event

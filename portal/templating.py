@@ -1,0 +1,128 @@
+"""Jinja set-up: our templates first, then the GOV.UK Frontend macros under their prefixes;
+globals every page needs; filters for UK dates and money."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from flask_babel import format_currency, format_datetime, get_locale
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from portal import i18n
+from portal.domain.text import Message
+from portal.domain.roles import Role, landing_role
+from portal.security import csp_nonce
+
+
+def uk_datetime(value: datetime | None, fmt: str = "d MMMM y 'at' h:mma") -> str:
+    """A moment shown in the portal's time zone, e.g. '12 May 2026 at 5:00pm'."""
+    if value is None:
+        return ""
+    text = format_datetime(value, fmt)
+    return text.replace("AM", "am").replace("PM", "pm")
+
+
+def uk_date(value: datetime | None) -> str:
+    return format_datetime(value, "d MMMM y") if value else ""
+
+
+def money(value: Decimal | int | None, whole: bool = True) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if whole and amount == amount.to_integral_value():
+        return format_currency(amount, "GBP", format="¤#,##0")
+    return format_currency(amount, "GBP")
+
+
+def translate_message(message: Message | str | None) -> str:
+    """A domain Message translated, with its parameters filled in after translation."""
+    from flask_babel import gettext
+
+    if message is None:
+        return ""
+    if isinstance(message, Message):
+        return gettext(message.text, **message.params)
+    return str(message)
+
+
+def status_label(status) -> str:  # noqa: ANN001
+    """A status shown to people, translated."""
+    from flask_babel import gettext
+
+    labels = {
+        "draft": gettext("Draft"),
+        "open": gettext("Open"),
+        "closed": gettext("Closed"),
+        "in_assessment": gettext("In assessment"),
+        "decided": gettext("Decided"),
+        "archived": gettext("Archived"),
+    }
+    value = getattr(status, "value", status)
+    return labels.get(value, str(value).replace("_", " ").capitalize())
+
+
+def role_label(role) -> str:  # noqa: ANN001
+    from flask_babel import gettext
+
+    labels = {
+        "applicant": gettext("Applicant"),
+        "panel_member": gettext("Panel member"),
+        "officer": gettext("Officer"),
+        "admin": gettext("Administrator"),
+    }
+    return labels.get(getattr(role, "value", role), str(role))
+
+
+def home_endpoint_for(user) -> str:  # noqa: ANN001
+    role = landing_role(user.roles) if user and user.is_authenticated else None
+    return {
+        Role.ADMIN: "admin.home",
+        Role.OFFICER: "officers.home",
+        Role.PANEL_MEMBER: "panel.home",
+        Role.APPLICANT: "applicants.home",
+    }.get(role, "public.home")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.add_template_filter(uk_datetime)
+    app.add_template_filter(uk_date)
+    app.add_template_filter(money)
+    app.add_template_filter(translate_message, "t")
+    app.add_template_filter(status_label)
+    app.add_template_filter(role_label)
+
+    @app.context_processor
+    def _globals() -> dict:
+        locale = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+        language = locale.split("_")[0]
+        return {
+            "config": current_app.config,
+            "service_name": current_app.config["SERVICE_NAME"],
+            "council_name": current_app.config["COUNCIL_NAME"],
+            "current_language": language,
+            "text_direction": i18n.text_direction(language),
+            "language_choices": i18n.language_choices(),
+            "cspNonce": csp_nonce(),
+            "home_endpoint": home_endpoint_for(current_user),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "Role": Role,
+        }

@@ -1,0 +1,154 @@
+"""Fixtures for every layer: ``app``, ``db``, ``client``, ``login_as(role)`` and factories.
+
+The schema is built once per test run by running the real migrations (never ``create_all``);
+each test then starts from empty tables. ``TEST_DATABASE_URL`` points the suite at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.domain.roles import Role
+from portal.extensions import db as _db
+from portal.services import accounts
+from tests import factories
+from tests.helpers import PortalClient
+
+accounts.use_fast_hashing_for_tests()
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}" if worker != "master" else parsed.database
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def make_test_config(database_url: str, tmp: Path, **overrides: object) -> dict:
+    return {
+        "ENV": "test",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "STORAGE_PATH": str(tmp / "files"),
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "MAIL_BACKEND": "memory",
+        "SERVICE_NAME": "Apply for a community grant",
+        "COUNCIL_NAME": "Testshire Council",
+        "CONTACT_EMAIL": "help@testshire.example",
+        "RATELIMIT_ENABLED": True,
+        "PROPAGATE_EXCEPTIONS_IN_TESTS": True,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    return _database_url(tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run the real migrations once for the session."""
+    from flask_migrate import upgrade
+
+    app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("migrate")))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(_migrated: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(make_test_config(_migrated, tmp_path))
+    app.test_client_class = PortalClient
+    with app.app_context():
+        yield app
+        _db.session.rollback()
+        _empty_tables()
+        _db.session.remove()
+    from portal.extensions import limiter
+
+    limiter.reset()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def db(app: Flask):  # noqa: ANN201
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> PortalClient:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list[dict]:
+    """E-mails sent by the memory backend during the test."""
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., object]:
+    return factories.make_user
+
+
+@pytest.fixture
+def make_round(app: Flask) -> Callable[..., object]:
+    return factories.make_round
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., object]:
+    return factories.make_organisation
+
+
+@pytest.fixture
+def sign_in(client: PortalClient) -> Callable[..., object]:
+    """Sign a user in through the real sign-in form."""
+
+    def _sign_in(user, password: str = DEFAULT_PASSWORD):  # noqa: ANN001, ANN202
+        response = client.submit("/sign-in", {"email": user.email, "password": password})
+        assert response.status_code == 302, "sign-in failed"
+        return response
+
+    return _sign_in
+
+
+@pytest.fixture
+def login_as(sign_in: Callable[..., object]) -> Callable[..., object]:
+    """``login_as("officer")`` makes a user with that role, signs them in and returns them."""
+
+    def _login_as(*roles: str | Role, **overrides: object):  # noqa: ANN202
+        user = factories.make_user(roles={Role(r) for r in roles}, **overrides)
+        sign_in(user)
+        return user
+
+    return _login_as

@@ -1,0 +1,95 @@
+"""Factory functions: a valid record with sensible defaults, any field overridable.
+Each commits, so that requests made by the test client see the data."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from portal.domain.measures import MeasureKind
+from portal.domain.organisations import LegalForm, MembershipRole
+from portal.domain.roles import Role
+from portal.domain.workflow import RoundStatus
+from portal.extensions import db
+from portal.models import Criterion, Fund, Organisation, OrganisationMember, OutputMeasure, Round, WorkStream
+from portal.services import accounts
+
+_sequence = itertools.count(1)
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def make_user(*, roles=frozenset({Role.APPLICANT}), email=None, full_name=None, password=DEFAULT_PASSWORD,
+              commit=True, **fields):  # noqa: ANN001, ANN003, ANN201
+    n = next(_sequence)
+    user = accounts.create_user(
+        email or f"user{n}@example.org",
+        full_name or f"Test User {n}",
+        roles={Role(r) for r in roles},
+        password=password,
+        by=None,
+    )
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if commit:
+        db.session.commit()
+    return user
+
+
+def make_fund(**fields):  # noqa: ANN003, ANN201
+    n = next(_sequence)
+    fund = Fund(name=fields.pop("name", f"Test Fund {n}"), total_budget=fields.pop("total_budget", Decimal("100000")), **fields)
+    db.session.add(fund)
+    db.session.commit()
+    return fund
+
+
+def make_round(*, fund=None, status=RoundStatus.OPEN, work_streams=2, criteria=3, commit=True, **fields):  # noqa: ANN001, ANN003, ANN201
+    now = datetime.now(UTC)
+    round_ = Round(
+        fund=fund or make_fund(),
+        title=fields.pop("title", f"Round {next(_sequence)}"),
+        reference_prefix=fields.pop("reference_prefix", "TST-2026-"),
+        status=status,
+        opens_at=fields.pop("opens_at", now - timedelta(days=7)),
+        closes_at=fields.pop("closes_at", now + timedelta(days=21)),
+        min_amount=fields.pop("min_amount", Decimal("500")),
+        max_amount=fields.pop("max_amount", Decimal("5000")),
+        **fields,
+    )
+    for i in range(work_streams):
+        round_.work_streams.append(
+            WorkStream(
+                name=f"Work stream {i + 1}",
+                budget=Decimal("25000"),
+                position=i,
+                measures=[
+                    OutputMeasure(name=f"People involved in stream {i + 1}", unit="people", target=100, position=0),
+                    OutputMeasure(name=f"Stories in stream {i + 1}", unit="stories", kind=MeasureKind.QUALITATIVE, position=1),
+                ],
+            )
+        )
+    for i in range(criteria):
+        round_.criteria.append(
+            Criterion(title=f"Criterion {i + 1}", question=f"Question {i + 1}?", weight=Decimal("1"), position=i)
+        )
+    db.session.add(round_)
+    if commit:
+        db.session.commit()
+    return round_
+
+
+def make_organisation(*, members=(), legal_form=LegalForm.COMMUNITY_GROUP, **fields):  # noqa: ANN001, ANN003, ANN201
+    organisation = Organisation(
+        name=fields.pop("name", f"Test Group {next(_sequence)}"),
+        legal_form=legal_form,
+        accountable_body_name=fields.pop(
+            "accountable_body_name", "Umbrella Trust" if legal_form == LegalForm.UNCONSTITUTED else None
+        ),
+        **fields,
+    )
+    for user in members:
+        organisation.members.append(OrganisationMember(user=user, role=MembershipRole.OWNER))
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation

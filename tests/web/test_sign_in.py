@@ -1,0 +1,38 @@
+"""Signing in, signing out and where each role lands."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import page_title, visible_text
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "heading"),
+    [
+        ("applicant", "/applicant/", "Your applications"),
+        ("panel_member", "/panel/", "Your panel work"),
+        ("officer", "/officers/", "Funds and rounds"),
+        ("admin", "/admin/", "Users"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_page(client, make_user, sign_in, role, path, heading):
+    user = make_user(roles={role})
+    response = sign_in(user)
+    assert response.headers["Location"] == path
+    page = client.get(path)
+    assert page.status_code == 200
+    assert f"<h1 class=\"govuk-heading-l\">{heading}</h1>" in page.data.decode()
+    assert page_title(page.data).startswith(heading)
+
+
+def test_wrong_password_keeps_the_email_and_says_what_to_do(client, make_user):
+    user = make_user(email="amina@example.org")
+    response = client.submit("/sign-in", {"email": "amina@example.org", "password": "not the password"})
+    assert response.status_code == 200
+    text = visible_text(response.data)
+    assert "There is a problem" in text
+    assert "Enter a correct email address and password" in text
+    assert 'value="amina@example.org"' in response.data.decode()
+    assert page_title(response.data).startswith("Error: Sign in")
+    assert user.last_signed_in_at is None
