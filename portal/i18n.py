@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 RTL_LANGUAGES = {"ar", "ur", "fa", "he", "ps", "ku"}
@@ -44,13 +44,15 @@ def language_choices() -> list[dict[str, str]]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and background work: the default language
+        return current_app.config["DEFAULT_LANGUAGE"]
     offered = available_languages()
     chosen = session.get("language")
     if chosen in offered:
         return chosen
     if current_user and current_user.is_authenticated and current_user.preferred_language in offered:
         return current_user.preferred_language
-    best = request.accept_languages.best_match(offered) if request else None
+    best = request.accept_languages.best_match(offered)
     return best or current_app.config["DEFAULT_LANGUAGE"]
 
 

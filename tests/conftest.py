@@ -152,3 +152,15 @@ def login_as(sign_in: Callable[..., object]) -> Callable[..., object]:
         return user
 
     return _login_as
+
+
+@pytest.fixture
+def make_app(app: Flask, _migrated: str, tmp_path: Path) -> Callable[..., Flask]:
+    """Another app on the same test database with some settings changed."""
+
+    def _make_app(**overrides: object) -> Flask:
+        other = create_app(make_test_config(_migrated, tmp_path, **overrides))
+        other.test_client_class = PortalClient
+        return other
+
+    return _make_app

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
 from html.parser import HTMLParser
 
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -53,6 +55,18 @@ def csrf_token_from(html: bytes | str) -> str:
 
 
 class PortalClient(FlaskClient):
+    """A test client whose requests run like real ones: each in a fresh context with its own app
+    context, ``g`` and database session, never sharing the test's. After each request the test's
+    own session forgets what it loaded, so assertions read what the request really stored."""
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            from portal.extensions import db
+
+            db.session.expire_all()
+        return response
+
     def submit(self, url: str, data: dict | None = None, *, from_url: str | None = None, **kwargs):  # noqa: ANN201
         """Open the page with the form (as a browser would), then post it with its CSRF token."""
         page = self.get(from_url or url)

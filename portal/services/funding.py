@@ -62,6 +62,7 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
         copied_from_round_id=round_.id,
         created_at=now or utcnow(),
     )
+    db.session.add(copy)
     for ws in round_.work_streams:
         if ws.is_retired:
             continue
@@ -89,7 +90,6 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
                 descriptor_3=c.descriptor_3, descriptor_4=c.descriptor_4, weight=c.weight, position=c.position,
             )
         )
-    db.session.add(copy)
     db.session.flush()
     audit.record("round.copied", copy, by=by, after={"copied_from": round_.id, "title": title}, now=now)
     return copy
