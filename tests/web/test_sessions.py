@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from portal.db import utcnow
 from portal.models import UserSession
 from tests.helpers import visible_text
@@ -47,7 +49,7 @@ def test_the_session_is_rotated_at_sign_in(app, client, make_user):
     assert planted.get("/applicant/").status_code == 302
 
 
-def test_an_idle_session_ends_and_the_user_is_told_why(client, make_user, sign_in, monkeypatch):
+def test_an_idle_session_ends_and_the_user_is_told_why(client, db, make_user, sign_in, monkeypatch):
     user = make_user()
     sign_in(user)
     later = utcnow() + timedelta(minutes=61)
@@ -58,7 +60,7 @@ def test_an_idle_session_ends_and_the_user_is_told_why(client, make_user, sign_i
     assert "next=/applicant/" in response.headers["Location"]
     page = client.get(response.headers["Location"])
     assert "You were signed out because you had not used the service for a while" in visible_text(page.data)
-    assert UserSession.query.filter_by(user_id=user.id).one().end_reason == "idle_timeout"
+    assert db.session.scalar(select(UserSession.end_reason).where(UserSession.user_id == user.id)) == "idle_timeout"
 
 
 def test_an_active_session_is_kept_alive(client, make_user, sign_in, monkeypatch):
