@@ -13,8 +13,8 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal import i18n
-from portal.domain.text import Message
 from portal.domain.roles import Role, landing_role
+from portal.domain.text import Message
 from portal.security import csp_nonce
 
 
@@ -35,7 +35,7 @@ def money(value: Decimal | int | None, whole: bool = True) -> str:
         return ""
     amount = Decimal(value)
     if whole and amount == amount.to_integral_value():
-        return format_currency(amount, "GBP", format="¤#,##0")
+        return format_currency(amount, "GBP", format="¤#,##0", currency_digits=False)
     return format_currency(amount, "GBP")
 
 

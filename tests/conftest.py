@@ -96,7 +96,7 @@ def _empty_tables() -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.domain.roles import Role
-from portal.domain.text import Message, N_
+from portal.domain.text import N_, Message
 
 
 class RoundStatus(StrEnum):

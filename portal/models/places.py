@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 
+
 class Locality(Base):
     __tablename__ = "localities"
 

@@ -1,0 +1,48 @@
+"""CSRF is on for every form; a failed token keeps what was typed and says so plainly."""
+
+from __future__ import annotations
+
+from tests.helpers import csrf_token_from, page_title, visible_text
+
+
+def test_a_post_without_a_token_is_refused(client, make_user):
+    user = make_user()
+    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery staple"})
+    assert response.status_code == 200
+    assert "This page was open for a long time" in visible_text(response.data)
+    assert client.get("/applicant/").status_code == 302  # not signed in
+
+
+def test_an_expired_token_keeps_everything_typed(client, monkeypatch):
+    page = client.get("/sign-up")
+    token = csrf_token_from(page.data)
+    import itsdangerous.timed
+
+    real_time = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 9 * 3600)
+    response = client.post(
+        "/sign-up",
+        data={"csrf_token": token, "full_name": "Nadia Begum", "email": "nadia@example.org",
+              "password": "tea and biscuits at four"},
+    )
+    html = response.data.decode()
+    assert response.status_code == 200
+    assert page_title(html).startswith("Error: ")
+    assert "This page was open for a long time, so we could not save your answers" in visible_text(html)
+    assert 'value="Nadia Begum"' in html
+    assert 'value="nadia@example.org"' in html
+    # Nothing was created; the new token on the page lets the person simply submit again (hours later).
+    again = client.post(
+        "/sign-up",
+        data={"csrf_token": csrf_token_from(html), "full_name": "Nadia Begum", "email": "nadia@example.org",
+              "password": "tea and biscuits at four"},
+    )
+    assert again.status_code == 302
+
+
+def test_a_post_to_a_plain_action_without_a_token_gets_a_clear_error_page(client, make_user, sign_in):
+    sign_in(make_user())
+    response = client.post("/sign-out")
+    assert response.status_code == 400
+    assert page_title(response.data).startswith("Error: Sorry, there is a problem with your request")
+    assert client.get("/applicant/").status_code == 200  # still signed in: nothing happened
