@@ -87,7 +87,9 @@ def live_server(app: Flask) -> Iterator[str]:
     """The test app on 127.0.0.1 and a free port; yields its base URL (no trailing slash)."""
     wsgi = _RecordErrors(app)
     server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

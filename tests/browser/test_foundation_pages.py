@@ -98,7 +98,9 @@ def test_frontend_javascript_runs_under_the_real_content_security_policy(new_con
     """The other tests bypass the CSP to inject axe; this one keeps it and checks nothing is blocked."""
     page = new_context(bypass_csp=False).new_page()
     blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.goto("/sign-in")
     page.wait_for_function("() => document.body.classList.contains('govuk-frontend-supported')")
     # The password input's "Show" button is added by GOV.UK Frontend's JavaScript.
