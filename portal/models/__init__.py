@@ -1,7 +1,7 @@
 """Every model, imported so that the metadata (and Alembic) sees all tables."""
 
 from portal.models.audit import AuditEvent
-from portal.models.funding import Criterion, Fund, OutputMeasure, Round, WorkStream
+from portal.models.funding import Criterion, Fund, OutputMeasure, Round, RoundCondition, WorkStream
 from portal.models.notifications import Notification
 from portal.models.people import (
     Organisation,
@@ -12,6 +12,7 @@ from portal.models.people import (
     UserSession,
 )
 from portal.models.places import Locality, Ward
+from portal.models.settings import Setting
 
 __all__ = [
     "AuditEvent",
@@ -24,6 +25,8 @@ __all__ = [
     "OutputMeasure",
     "PasswordResetToken",
     "Round",
+    "RoundCondition",
+    "Setting",
     "User",
     "UserRole",
     "UserSession",

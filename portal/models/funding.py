@@ -48,6 +48,15 @@ class Round(Base):
     # income ceiling (None = no ceiling).
     allowed_legal_forms: Mapped[list[str]] = mapped_column(JSON, default=list)
     income_ceiling: Mapped[Decimal | None]
+    # What the money cannot be used for: shown to applicants and asked about in the eligibility check.
+    excluded_purposes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Letterhead for this round's letters (empty = the portal's configured council name).
+    letter_council_name: Mapped[str | None] = mapped_column(String(200))
+    letter_address: Mapped[str | None] = mapped_column(Text)
+    letter_logo_key: Mapped[str | None] = mapped_column(String(200))
+    letter_logo_type: Mapped[str | None] = mapped_column(String(40))
+    letter_signatory_name: Mapped[str | None] = mapped_column(String(200))
+    letter_signatory_title: Mapped[str | None] = mapped_column(String(200))
     copied_from_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -57,6 +66,9 @@ class Round(Base):
     )
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    conditions: Mapped[list[RoundCondition]] = relationship(
+        back_populates="round", order_by="RoundCondition.position", cascade="all, delete-orphan"
     )
 
 
@@ -127,3 +139,18 @@ class Criterion(Base):
     @property
     def descriptors(self) -> list[str]:
         return [self.descriptor_0, self.descriptor_1, self.descriptor_2, self.descriptor_3, self.descriptor_4]
+
+
+class RoundCondition(Base):
+    """A standard condition of grant that award letters in this round list by default."""
+
+    __tablename__ = "round_conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    round: Mapped[Round] = relationship(back_populates="conditions")

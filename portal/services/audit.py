@@ -31,6 +31,21 @@ def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+def round_id_of(obj: Any) -> int | None:
+    """The round a record belongs to, if any (a round, or one of its parts)."""
+    from portal.models import Round
+
+    if isinstance(obj, Round):
+        return obj.id
+    if getattr(obj, "round_id", None) is not None:
+        return obj.round_id
+    for parent in ("round", "work_stream"):
+        owner = getattr(obj, parent, None)
+        if owner is not None:
+            return round_id_of(owner)
+    return None
+
+
 def record(
     action: str,
     obj: Any | None = None,
@@ -43,6 +58,7 @@ def record(
     note: str | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
+    round_id: int | None = None,
     now: datetime | None = None,
 ) -> AuditEvent:
     if obj is not None:
@@ -50,6 +66,7 @@ def record(
             db.session.flush()
         object_type = object_type or type(obj).__tablename__
         object_id = object_id if object_id is not None else obj.id
+        round_id = round_id if round_id is not None else round_id_of(obj)
     event = AuditEvent(
         created_at=now or utcnow(),
         actor=by,
@@ -57,6 +74,7 @@ def record(
         object_type=object_type or "system",
         object_id=object_id,
         on_behalf_of=on_behalf_of,
+        round_id=round_id,
         channel=channel,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
