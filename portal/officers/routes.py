@@ -90,3 +90,7 @@ def copy_round(round_id: int):
         flash(_("Round copied. Set its dates before you open it."), "success")
         return redirect(url_for("officers.round_detail", round_id=copy.id))
     return render_template("officers/round_copy.html", round=round_, form=form)
+
+
+# Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
+from portal.officers import criteria_routes, places_routes  # noqa: E402, F401
