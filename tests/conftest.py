@@ -84,6 +84,7 @@ def app(_migrated: str, tmp_path: Path) -> Iterator[Flask]:
         _db.session.rollback()
         _empty_tables()
         _db.session.remove()
+        _db.engine.dispose()  # close pooled connections now, not when garbage collected
     from portal.extensions import limiter
 
     limiter.reset()
@@ -155,12 +156,17 @@ def login_as(sign_in: Callable[..., object]) -> Callable[..., object]:
 
 
 @pytest.fixture
-def make_app(app: Flask, _migrated: str, tmp_path: Path) -> Callable[..., Flask]:
+def make_app(app: Flask, _migrated: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """Another app on the same test database with some settings changed."""
+    made: list[Flask] = []
 
     def _make_app(**overrides: object) -> Flask:
         other = create_app(make_test_config(_migrated, tmp_path, **overrides))
         other.test_client_class = PortalClient
+        made.append(other)
         return other
 
-    return _make_app
+    yield _make_app
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()

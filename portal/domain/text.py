@@ -1,6 +1,6 @@
 """Messages that domain rules give to people, kept translatable without importing Flask.
 
-``N_`` marks a string for extraction into the catalogue (babel.cfg lists it as a keyword); the web
+``N_`` marks a string for extraction into the catalogue (one of pybabel's default keywords); the web
 layer translates the message when it shows it, filling in ``params`` after translation.
 """
 
