@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from portal.extensions import db
+from portal.services import settings
+
+log = logging.getLogger(__name__)
+
+SOURCE_LANGUAGE = "en"  # the language the templates and code are written in
 RTL_LANGUAGES = {"ar", "ur", "fa", "he", "ps", "ku"}
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -30,17 +38,60 @@ def translation_directories() -> tuple[str, ...]:
     return (str(TRANSLATIONS),)
 
 
-def available_languages() -> list[str]:
-    """Enabled languages that have a catalogue (English, the source language, always does)."""
-    catalogued = _catalogued(translation_directories()) | {"en"}
+def catalogued_languages() -> list[str]:
+    """Configured languages that have a catalogue (English, the source language, always does):
+    the languages officers may choose to offer."""
+    catalogued = _catalogued(translation_directories()) | {SOURCE_LANGUAGE}
     return [code for code in current_app.config["LANGUAGES"] if code in catalogued]
 
 
+def always_offered() -> list[str]:
+    """Offered whatever officers choose: the source language and the default language."""
+    keep = {SOURCE_LANGUAGE, current_app.config["DEFAULT_LANGUAGE"]}
+    return [code for code in catalogued_languages() if code in keep]
+
+
+def _read_choice() -> list[str] | None:
+    try:
+        with db.session.no_autoflush:
+            value = settings.read_setting(settings.APPLICANT_LANGUAGES)
+    except SQLAlchemyError:  # a page (even an error page) must not fail for want of the choice
+        log.warning("could not read the %s setting", settings.APPLICANT_LANGUAGES, exc_info=True)
+        return None
+    return [str(code) for code in value] if isinstance(value, list) else None
+
+
+def chosen_languages() -> list[str] | None:
+    """The languages officers chose to offer, or None if they have not chosen (read once per request)."""
+    if not has_request_context():
+        return _read_choice()
+    if "applicant_languages" not in g:
+        g.applicant_languages = _read_choice()
+    return g.applicant_languages
+
+
+def forget_chosen_languages() -> None:
+    """After the choice changes, read it again on this request."""
+    g.pop("applicant_languages", None)
+
+
+def available_languages() -> list[str]:
+    """The languages on offer: those with a catalogue, limited to the officers' choice if they made one."""
+    catalogued = catalogued_languages()
+    chosen = chosen_languages()
+    if chosen is None:
+        return catalogued
+    keep = set(chosen) | set(always_offered())
+    return [code for code in catalogued if code in keep]
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """A language's name in its own language (or in ``in_language``), e.g. "polski", "العربية"."""
+    return Locale.parse(code).get_display_name(in_language or code) or code
+
+
 def language_choices() -> list[dict[str, str]]:
-    return [
-        {"code": code, "name": Locale.parse(code).get_display_name(code) or code}
-        for code in available_languages()
-    ]
+    return [{"code": code, "name": language_name(code)} for code in available_languages()]
 
 
 def select_locale() -> str:
