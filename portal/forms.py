@@ -34,6 +34,8 @@ class PortalForm(FlaskForm):
         for field in self:
             for message in field.errors:
                 target = field.id if field.name != "csrf_token" else (first_field.id if first_field else "main-content")
+                if getattr(field, "raw_parts", None) is not None and field.name != "csrf_token":
+                    target = f"{field.id}-day"  # a date in three boxes: the first box
                 errors.append({"text": str(message), "href": f"#{target}"})
                 break
         return errors

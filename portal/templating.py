@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal import i18n
 from portal.domain.roles import Role, landing_role
-from portal.domain.text import Message
+from portal.domain.text import N_, Message
 from portal.security import csp_nonce
 
 
@@ -78,6 +78,30 @@ def role_label(role) -> str:  # noqa: ANN001
     return labels.get(getattr(role, "value", role), str(role))
 
 
+AUDIT_ACTIONS = {
+    "fund.created": N_("Fund created"), "fund.updated": N_("Fund changed"),
+    "round.created": N_("Round created"), "round.updated": N_("Details changed"), "round.copied": N_("Round copied"),
+    "round.status_changed": N_("Status changed"), "round.eligibility_changed": N_("Eligibility changed"),
+    "round.letter_settings_changed": N_("Letter settings changed"), "round.letter_logo_changed": N_("Logo changed"),
+    "work_stream.added": N_("Work stream added"), "work_stream.updated": N_("Work stream changed"),
+    "work_stream.moved": N_("Work streams reordered"), "work_stream.retired": N_("Work stream retired"),
+    "work_stream.reinstated": N_("Work stream reinstated"), "measure.added": N_("Output measure added"),
+    "measure.updated": N_("Output measure changed"), "measure.moved": N_("Output measures reordered"),
+    "measure.retired": N_("Output measure retired"), "measure.reinstated": N_("Output measure reinstated"),
+    "condition.added": N_("Condition added"), "condition.updated": N_("Condition changed"),
+    "condition.moved": N_("Conditions reordered"), "condition.archived": N_("Condition archived"),
+    "condition.restored": N_("Condition restored"),
+}
+
+
+def audit_action(action: str) -> str:
+    """An audit event's action in words (translated); unknown actions are shown as recorded."""
+    from flask_babel import gettext
+
+    text = AUDIT_ACTIONS.get(action)
+    return gettext(text) if text else action.replace("_", " ").replace(".", ": ")
+
+
 def home_endpoint_for(user) -> str:  # noqa: ANN001
     role = landing_role(user.roles) if user and user.is_authenticated else None
     return {
@@ -109,6 +133,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(translate_message, "t")
     app.add_template_filter(status_label)
     app.add_template_filter(role_label)
+    app.add_template_filter(audit_action)
 
     @app.context_processor
     def _globals() -> dict:

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.access import roles_required
+from portal.db import utcnow
 from portal.domain.roles import Role
+from portal.domain.rounds import opening_problems
 from portal.domain.workflow import ROUND_TRANSITIONS, RoundStatus, next_statuses
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
@@ -21,7 +23,7 @@ from portal.templating import status_label, translate_message
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 
 
-def _get_round(round_id: int) -> Round:
+def get_round(round_id: int) -> Round:
     round_ = db.session.get(
         Round,
         round_id,
@@ -29,6 +31,7 @@ def _get_round(round_id: int) -> Round:
             selectinload(Round.fund),
             selectinload(Round.work_streams).selectinload(WorkStream.measures),
             selectinload(Round.criteria),
+            selectinload(Round.conditions),
         ],
     )
     if round_ is None:
@@ -48,19 +51,26 @@ def home():
 @bp.route("/rounds/<int:round_id>")
 @roles_required(Role.OFFICER, Role.ADMIN)
 def round_detail(round_id: int):
-    round_ = _get_round(round_id)
+    round_ = get_round(round_id)
+    from portal.officers.forms import LEGAL_FORM_LABELS as labels
+    from portal.officers.stream_forms import MoveForm, ToggleForm
+
     return render_template(
         "officers/round_detail.html",
         round=round_,
         next_statuses=next_statuses(ROUND_TRANSITIONS, round_.status),
+        opening_problems=opening_problems(funding.round_facts(round_), utcnow()),
+        legal_form_labels=[labels[code] for code in round_.allowed_legal_forms or [] if code in labels],
         status_form=RoundStatusForm(),
+        move_form=MoveForm(),
+        toggle_form=ToggleForm(),
     )
 
 
 @bp.route("/rounds/<int:round_id>/status", methods=["POST"])
 @roles_required(Role.OFFICER)
 def change_round_status(round_id: int):
-    round_ = _get_round(round_id)
+    round_ = get_round(round_id)
     form = RoundStatusForm()
     if not form.validate_on_submit() or form.status.data not in {s.value for s in RoundStatus}:
         flash(_("The status could not be changed. Try again."), "error")
@@ -80,7 +90,7 @@ def change_round_status(round_id: int):
 @roles_required(Role.OFFICER)
 @keeps_input_on_csrf_failure
 def copy_round(round_id: int):
-    round_ = _get_round(round_id)
+    round_ = get_round(round_id)
     form = CopyRoundForm()
     if form.validate_on_submit():
         copy = funding.copy_round(
@@ -93,4 +103,4 @@ def copy_round(round_id: int):
 
 
 # Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
-from portal.officers import criteria_routes, places_routes  # noqa: E402, F401
+from portal.officers import criteria_routes, places_routes, round_routes, stream_routes  # noqa: E402, F401

@@ -14,7 +14,8 @@ from portal.models import AuditEvent, Organisation, User
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        # Money and weights have two places; the same amount always reads the same ("5000.00").
+        return str(value.quantize(Decimal("0.01"))) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):

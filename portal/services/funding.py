@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
 from portal.db import utcnow
+from portal.domain.organisations import LegalForm
 from portal.domain.rounds import RoundFacts, opening_problems
 from portal.domain.workflow import ROUND_TRANSITIONS, RoundStatus, check_transition
 from portal.extensions import db
-from portal.models import Criterion, OutputMeasure, Round, User, WorkStream
+from portal.models import Criterion, Fund, OutputMeasure, Round, RoundCondition, User, WorkStream
 from portal.services import ServiceError, audit
 
 ROUND_FIELDS = ("title", "reference_prefix", "status", "opens_at", "closes_at", "min_amount", "max_amount")
@@ -45,8 +49,9 @@ def change_round_status(
 
 
 def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, now: datetime | None = None) -> Round:
-    """A new draft round with the same work streams, measures, criteria, amounts, eligibility
-    settings and guidance. Dates are left for the officer to set; nothing submitted comes along."""
+    """A new draft round with the same work streams, measures, criteria, standard conditions,
+    amounts, eligibility and letter settings and guidance. Dates are left for the officer to set;
+    nothing submitted (applications, scores, awards) comes along."""
     copy = Round(
         fund=round_.fund,
         title=title,
@@ -59,6 +64,13 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
         guidance=round_.guidance,
         allowed_legal_forms=list(round_.allowed_legal_forms or []),
         income_ceiling=round_.income_ceiling,
+        excluded_purposes=list(round_.excluded_purposes or []),
+        letter_council_name=round_.letter_council_name,
+        letter_address=round_.letter_address,
+        letter_logo_key=round_.letter_logo_key,
+        letter_logo_type=round_.letter_logo_type,
+        letter_signatory_name=round_.letter_signatory_name,
+        letter_signatory_title=round_.letter_signatory_title,
         copied_from_round_id=round_.id,
         created_at=now or utcnow(),
     )
@@ -90,6 +102,105 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
                 descriptor_3=c.descriptor_3, descriptor_4=c.descriptor_4, weight=c.weight, position=c.position,
             )
         )
+    for condition in round_.conditions:
+        if not condition.is_archived:
+            copy.conditions.append(
+                RoundCondition(title=condition.title, body=condition.body, position=condition.position)
+            )
     db.session.flush()
     audit.record("round.copied", copy, by=by, after={"copied_from": round_.id, "title": title}, now=now)
     return copy
+
+
+FUND_FIELDS = ("name", "total_budget", "description")
+ROUND_DETAIL_FIELDS = ("title", "reference_prefix", "opens_at", "closes_at", "min_amount", "max_amount", "guidance")
+ELIGIBILITY_FIELDS = ("allowed_legal_forms", "income_ceiling", "excluded_purposes")
+LETTER_FIELDS = (
+    "letter_council_name", "letter_address", "letter_signatory_name", "letter_signatory_title", "letter_logo_key",
+)
+
+
+def _name_taken(name: str, *, except_id: int | None = None) -> bool:
+    query = select(Fund.id).where(func.lower(Fund.name) == name.strip().lower())
+    if except_id is not None:
+        query = query.where(Fund.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_fund(*, name: str, total_budget, description: str | None, by: User, now: datetime | None = None):  # noqa: ANN001, ANN201
+    if _name_taken(name):
+        raise ServiceError(_l("There is already a fund with this name"))
+    fund = Fund(name=name.strip(), total_budget=total_budget, description=(description or "").strip() or None,
+                created_at=now or utcnow())
+    db.session.add(fund)
+    db.session.flush()
+    audit.record("fund.created", fund, by=by, after=audit.snapshot(fund, FUND_FIELDS), now=now)
+    return fund
+
+
+def update_fund(fund, *, name: str, total_budget, description: str | None, by: User, now: datetime | None = None) -> None:  # noqa: ANN001
+    if _name_taken(name, except_id=fund.id):
+        raise ServiceError(_l("There is already a fund with this name"))
+    before = audit.snapshot(fund, FUND_FIELDS)
+    fund.name, fund.total_budget = name.strip(), total_budget
+    fund.description = (description or "").strip() or None
+    _record_if_changed("fund.updated", fund, before, FUND_FIELDS, by=by, now=now)
+
+
+def create_round(fund, *, by: User, now: datetime | None = None, **fields) -> Round:  # noqa: ANN001, ANN003
+    """A new draft round in ``fund`` with the given details (see ROUND_DETAIL_FIELDS)."""
+    round_ = Round(fund=fund, status=RoundStatus.DRAFT, created_at=now or utcnow(),
+                   allowed_legal_forms=[form.value for form in LegalForm], excluded_purposes=[])
+    db.session.add(round_)
+    _apply(round_, fields, ROUND_DETAIL_FIELDS)
+    db.session.flush()
+    audit.record("round.created", round_, by=by, after=audit.snapshot(round_, ROUND_DETAIL_FIELDS), now=now)
+    return round_
+
+
+def update_round(round_: Round, *, by: User, now: datetime | None = None, **fields) -> None:  # noqa: ANN003
+    before = audit.snapshot(round_, ROUND_DETAIL_FIELDS)
+    _apply(round_, fields, ROUND_DETAIL_FIELDS)
+    _record_if_changed("round.updated", round_, before, ROUND_DETAIL_FIELDS, by=by, now=now)
+
+
+def update_eligibility(round_: Round, *, allowed_legal_forms: list[str], income_ceiling, excluded_purposes: list[str],
+                       by: User, now: datetime | None = None) -> None:  # noqa: ANN001
+    valid = {form.value for form in LegalForm}
+    if not allowed_legal_forms or not set(allowed_legal_forms) <= valid:
+        raise ServiceError(_l("Select at least one kind of group that can apply"))
+    before = audit.snapshot(round_, ELIGIBILITY_FIELDS)
+    round_.allowed_legal_forms = [form.value for form in LegalForm if form.value in allowed_legal_forms]
+    round_.income_ceiling = income_ceiling
+    round_.excluded_purposes = list(excluded_purposes)
+    _record_if_changed("round.eligibility_changed", round_, before, ELIGIBILITY_FIELDS, by=by, now=now)
+
+
+def update_letter_settings(round_: Round, *, by: User, now: datetime | None = None, **fields) -> None:  # noqa: ANN003
+    before = audit.snapshot(round_, LETTER_FIELDS)
+    for name in LETTER_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(round_, name, value.strip() or None if isinstance(value, str) else value)
+    _record_if_changed("round.letter_settings_changed", round_, before, LETTER_FIELDS, by=by, now=now)
+
+
+def set_letter_logo(round_: Round, *, key: str, content_type: str, by: User, now: datetime | None = None) -> None:
+    before = {"letter_logo_key": round_.letter_logo_key}
+    round_.letter_logo_key, round_.letter_logo_type = key, content_type
+    audit.record("round.letter_logo_changed", round_, by=by, before=before, after={"letter_logo_key": key}, now=now)
+
+
+def _apply(obj, fields: dict, allowed: tuple[str, ...]) -> None:  # noqa: ANN001
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"{name} cannot be set here")
+        setattr(obj, name, value.strip() or None if isinstance(value, str) and name == "guidance" else value)
+
+
+def _record_if_changed(action: str, obj, before: dict, fields: tuple[str, ...], *, by: User,  # noqa: ANN001
+                       now: datetime | None) -> None:
+    after = audit.snapshot(obj, fields)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        audit.record(action, obj, by=by, before={k: before[k] for k in changed}, after=changed, now=now)
