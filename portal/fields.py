@@ -10,6 +10,7 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
@@ -61,6 +62,7 @@ class TimeField(StringField):
 
     def __init__(self, label=None, validators=None, *, required_message=None, **kwargs):  # noqa: ANN001
         kwargs.setdefault("description", _l("For example, 5pm or 17:30"))
+        kwargs.setdefault("widget", GovTextInput())
         super().__init__(label, validators, **kwargs)
         self.required_message = required_message
         self.parsed: time | None = None

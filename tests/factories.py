@@ -71,7 +71,8 @@ def make_round(*, fund=None, status=RoundStatus.OPEN, work_streams=2, criteria=3
         )
     for i in range(criteria):
         round_.criteria.append(
-            Criterion(title=f"Criterion {i + 1}", question=f"Question {i + 1}?", weight=Decimal("1"), position=i)
+            Criterion(title=f"Criterion {i + 1}", question=f"Question {i + 1}?", word_limit=250, weight=Decimal("1"),
+                      position=i)
         )
     db.session.add(round_)
     if commit:

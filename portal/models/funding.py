@@ -123,7 +123,7 @@ class Criterion(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     question: Mapped[str] = mapped_column(Text)
-    word_limit: Mapped[int | None] = mapped_column(default=250)
+    word_limit: Mapped[int | None]  # None: no limit
     guidance: Mapped[str | None] = mapped_column(Text)
     descriptor_0: Mapped[str] = mapped_column(Text, default="No evidence")
     descriptor_1: Mapped[str] = mapped_column(Text, default="Limited evidence")

@@ -77,6 +77,7 @@ def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_u
     source.work_streams[1].is_retired = True
     source.criteria[2].is_archived = True
     source.criteria[0].weight = Decimal("2")
+    source.criteria[1].word_limit = None  # no limit stays no limit
     db.session.commit()
 
     copy = funding.copy_round(source, title="Next year", reference_prefix="TST-2027-", by=officer)
@@ -91,7 +92,8 @@ def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_u
     assert [(m.name, m.target, m.kind) for m in copy.work_streams[0].measures] == [
         (m.name, m.target, m.kind) for m in source.work_streams[0].measures
     ]
-    assert [(c.title, c.weight) for c in copy.criteria] == [("Criterion 1", Decimal("2")), ("Criterion 2", Decimal("1"))]
+    assert [(c.title, c.weight, c.word_limit) for c in copy.criteria] == [
+        ("Criterion 1", Decimal("2"), 250), ("Criterion 2", Decimal("1"), None)]
     # The source is untouched: its records are not moved, only copied.
     assert len(source.work_streams) == 2 and len(source.criteria) == 3
     assert db.session.scalar(select(func.count(Round.id))) == 2
