@@ -29,8 +29,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"),
-        render_as_batch=True, compare_type=True, render_item=render_migration_item,
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
     )
     csrf.init_app(app)
     limiter.init_app(app)

@@ -40,7 +40,9 @@ def init_app(app: Flask) -> None:
         from portal import demo
         from portal.models import Fund, User
 
-        if if_empty and (db.session.scalar(select(func.count(Fund.id))) or db.session.scalar(select(func.count(User.id)))):
+        if if_empty and (
+            db.session.scalar(select(func.count(Fund.id))) or db.session.scalar(select(func.count(User.id)))
+        ):
             click.echo("The database already has data: demo data not loaded.")
             return
         accounts = demo.seed()

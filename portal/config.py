@@ -27,7 +27,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", "development, test or production; production refuses unsafe defaults."),
     Setting("SECRET_KEY", None, "Signs sessions and tokens. Required outside development and tests."),
-    Setting("DATABASE_URL", None, "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. Default: SQLite file in instance/."),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. Default: SQLite file in instance/.",
+    ),
     Setting("STORAGE_PATH", None, "Folder for uploaded files and issued letters. Default: instance/files."),
     Setting("MAIL_BACKEND", "console", "console (prints e-mails), smtp, or memory (tests)."),
     Setting("MAIL_FROM", "grants@example.org", "Sender address of e-mails."),
@@ -44,7 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTACT_EMAIL", "grants@example.org", "Where applicants can e-mail for help."),
     Setting("CONTACT_PHONE", "", "Phone number for help (shown when set)."),
     Setting("PHASE", "beta", "Phase banner tag (alpha, beta); empty hides the banner."),
-    Setting("LANGUAGES", "en,ar,ur,bn,pl,ro", "Languages offered, comma-separated; only those with a catalogue are shown."),
+    Setting(
+        "LANGUAGES", "en,ar,ur,bn,pl,ro", "Languages offered, comma-separated; only those with a catalogue are shown."
+    ),
     Setting("DEFAULT_LANGUAGE", "en", "Language used when none is chosen."),
     Setting("TIMEZONE", "Europe/London", "Time zone in which dates and deadlines are shown and entered."),
     Setting("SESSION_IDLE_MINUTES", 60, "Sign a user out after this many minutes without a request.", int),
@@ -70,8 +76,11 @@ def _coerce(setting: Setting, raw: str) -> Any:
     return raw
 
 
-def load_config(instance_path: str | os.PathLike[str], overrides: dict[str, Any] | None = None,
-                environ: dict[str, str] | None = None) -> dict[str, Any]:
+def load_config(
+    instance_path: str | os.PathLike[str],
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Build the configuration dict, in order of precedence (last wins)."""
     environ = dict(os.environ if environ is None else environ)
     instance = Path(instance_path)

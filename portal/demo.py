@@ -74,31 +74,62 @@ ROUND = {
 # groups). A target of None makes the measure qualitative (a description, a date or a plan).
 WORK_STREAMS = (
     {
-        "name": "We Made Birmingham", "short_name": "WMB", "budget": Decimal("100000"),
+        "name": "We Made Birmingham",
+        "short_name": "WMB",
+        "budget": Decimal("100000"),
         "description": "Activities that build a shared sense of local identity by collecting "
         "newcomers' and settled residents' stories of migration, settlement and belonging, "
         "ending in local exhibitions.",
         "who_it_is_for": "Local community groups who can record residents' stories in their "
         "neighbourhood, and young people who would like to train as community journalists.",
         "measures": (
-            ("Community organisations funded (2021) to promote narratives about their localities",
-             10, "organisations", "Count your own group and partner groups sharing the stories."),
-            ("Community organisations better connected, with an understanding of new communities",
-             10, "organisations", "Groups that got to know newer communities through the work."),
-            ("Narratives from residents on migration, settlement, identity and belonging",
-             100, "narratives", "Each recorded story from one resident counts as one narrative."),
-            ("Local young people trained as community journalists", 10, "young people",
-             "Young people who finished the community journalist training."),
-            ("Community-journalist training carried out from 2021 to spring 2022", None,
-             "date range", "Tell us when your training started and finished."),
-            ("Bridge generational and ethnic divides; untold and unheard stories", None,
-             "qualitative", "How the stories brought people of different ages and backgrounds together."),
-            ("Story collection showcased at Library of Birmingham/museum during CWG 2022; local "
-             "exhibitions", None, "exhibitions (qualitative)", "Where and when the stories were shown."),
+            (
+                "Community organisations funded (2021) to promote narratives about their localities",
+                10,
+                "organisations",
+                "Count your own group and partner groups sharing the stories.",
+            ),
+            (
+                "Community organisations better connected, with an understanding of new communities",
+                10,
+                "organisations",
+                "Groups that got to know newer communities through the work.",
+            ),
+            (
+                "Narratives from residents on migration, settlement, identity and belonging",
+                100,
+                "narratives",
+                "Each recorded story from one resident counts as one narrative.",
+            ),
+            (
+                "Local young people trained as community journalists",
+                10,
+                "young people",
+                "Young people who finished the community journalist training.",
+            ),
+            (
+                "Community-journalist training carried out from 2021 to spring 2022",
+                None,
+                "date range",
+                "Tell us when your training started and finished.",
+            ),
+            (
+                "Bridge generational and ethnic divides; untold and unheard stories",
+                None,
+                "qualitative",
+                "How the stories brought people of different ages and backgrounds together.",
+            ),
+            (
+                "Story collection showcased at Library of Birmingham/museum during CWG 2022; local exhibitions",
+                None,
+                "exhibitions (qualitative)",
+                "Where and when the stories were shown.",
+            ),
         ),
     },
     {
-        "name": "A City Connected by Inclusive Heritage Trails", "short_name": "HT",
+        "name": "A City Connected by Inclusive Heritage Trails",
+        "short_name": "HT",
         "budget": Decimal("100000"),
         "description": "Local people design heritage trails that tell Birmingham's story through "
         "the communities who settled here, with volunteer hosts who show visitors round.",
@@ -106,66 +137,123 @@ WORK_STREAMS = (
         "interest, research their history, and train volunteers as trail hosts.",
         "measures": (
             ("Heritage trails covering the city", 20, "miles", "The length of your group's trail."),
-            ("Localities with sites of interest on the trails", 10, "localities",
-             "The localities your trail passes through."),
-            ("Trained volunteers as knowledgeable hosts covering the 10 localities", 50,
-             "trained volunteers", "Volunteers who finished host training and can lead a walk."),
-            ("Promotional materials + plan for long-term sustainability of trails", None,
-             "plan / materials (qualitative)", "Your leaflets or map, and who will keep the trail going."),
+            (
+                "Localities with sites of interest on the trails",
+                10,
+                "localities",
+                "The localities your trail passes through.",
+            ),
+            (
+                "Trained volunteers as knowledgeable hosts covering the 10 localities",
+                50,
+                "trained volunteers",
+                "Volunteers who finished host training and can lead a walk.",
+            ),
+            (
+                "Promotional materials + plan for long-term sustainability of trails",
+                None,
+                "plan / materials (qualitative)",
+                "Your leaflets or map, and who will keep the trail going.",
+            ),
             ("All trails launched by December 2023", None, "date", "The date your trail was launched."),
         ),
     },
     {
-        "name": "Birmingham Peace Garden", "short_name": "Peace Garden", "budget": Decimal("50000"),
+        "name": "Birmingham Peace Garden",
+        "short_name": "Peace Garden",
+        "budget": Decimal("50000"),
         "description": "A redesigned peace garden in the city centre where all communities, "
         "including people who fled conflict and ex-service personnel, can remember, reflect and "
         "celebrate together.",
         "who_it_is_for": "Partners who will run commemoration and celebration events or "
         "educational activities in the garden.",
         "measures": (
-            ("Peace garden attached to the remains of St Thomas' Church, city centre", 1, "garden",
-             "The council's site work: partners do not usually report this."),
-            ("Usage of the garden for reflection", 500, "residents or visitors",
-             "An estimate is fine: say how you counted."),
+            (
+                "Peace garden attached to the remains of St Thomas' Church, city centre",
+                1,
+                "garden",
+                "The council's site work: partners do not usually report this.",
+            ),
+            (
+                "Usage of the garden for reflection",
+                500,
+                "residents or visitors",
+                "An estimate is fine: say how you counted.",
+            ),
             ("Commemoration and celebration events", 10, "events", "Events you held in the garden."),
             ("Educational activities", 10, "activities", "Sessions for schools or groups held there."),
         ),
     },
     {
-        "name": "Inspiring Future Leaders", "short_name": "IFL", "budget": Decimal("70000"),
+        "name": "Inspiring Future Leaders",
+        "short_name": "IFL",
+        "budget": Decimal("70000"),
         "description": "Building the confidence of young people who want to become teachers and "
         "leaders, by connecting them with role models from Black, Asian and minority ethnic "
         "backgrounds and running practical workshops.",
-        "who_it_is_for": "Groups working with vulnerable and excluded young people from "
-        "under-represented groups.",
+        "who_it_is_for": "Groups working with vulnerable and excluded young people from under-represented groups.",
         "measures": (
-            ("Young people completing leadership training programmes", 15, "young people",
-             "Young people who finished the whole training programme."),
-            ("Young people meeting positive role models from Black Asian minority ethnic "
-             "backgrounds", 50, "young people", "Count each young person once."),
-            ("One-to-one career progression coaching and mentoring (BAME young people aspiring to "
-             "be teachers/leaders)", 10, "young people", "Young people with regular one-to-one support."),
-            ('"Interview Success" workshop participants', 30, "young people",
-             "Young people who came to at least one workshop."),
+            (
+                "Young people completing leadership training programmes",
+                15,
+                "young people",
+                "Young people who finished the whole training programme.",
+            ),
+            (
+                "Young people meeting positive role models from Black Asian minority ethnic backgrounds",
+                50,
+                "young people",
+                "Count each young person once.",
+            ),
+            (
+                "One-to-one career progression coaching and mentoring (BAME young people aspiring to "
+                "be teachers/leaders)",
+                10,
+                "young people",
+                "Young people with regular one-to-one support.",
+            ),
+            (
+                '"Interview Success" workshop participants',
+                30,
+                "young people",
+                "Young people who came to at least one workshop.",
+            ),
         ),
     },
     {
-        "name": "Get Communities Talking", "short_name": "GCT", "budget": Decimal("145000"),
+        "name": "Get Communities Talking",
+        "short_name": "GCT",
+        "budget": Decimal("145000"),
         "description": "Helping people make new friends beyond their usual circles, with a focus "
         "on migrant, refugee and asylum-seeking women: removing barriers to taking part, sharing "
         "their stories, and practising English in a safe setting with other women.",
         "who_it_is_for": "Grassroots groups working with, or planning to work with, migrant, "
         "refugee and asylum-seeking women, including women who are digitally excluded.",
         "measures": (
-            ("Women involved in activities (esp. migrant, refugee, asylum-seeking women "
-             "struggling to integrate)", 250, "women", "Count each woman once."),
-            ('Women from "hard to reach groups" or digitally excluded whose barriers to '
-             "participation are addressed", 100, "women",
-             "Women you helped to take part, for example with childcare, travel or getting online."),
-            ("Women whose life experiences, stories and contributions are creatively documented "
-             "and showcased", 50, "women", "Only share a woman's story with her agreement."),
-            ("Women given a platform to strengthen English-speaking skills in a safe setting", 250,
-             "women", "Women who joined conversation groups or other English practice."),
+            (
+                "Women involved in activities (esp. migrant, refugee, asylum-seeking women struggling to integrate)",
+                250,
+                "women",
+                "Count each woman once.",
+            ),
+            (
+                'Women from "hard to reach groups" or digitally excluded whose barriers to participation are addressed',
+                100,
+                "women",
+                "Women you helped to take part, for example with childcare, travel or getting online.",
+            ),
+            (
+                "Women whose life experiences, stories and contributions are creatively documented and showcased",
+                50,
+                "women",
+                "Only share a woman's story with her agreement.",
+            ),
+            (
+                "Women given a platform to strengthen English-speaking skills in a safe setting",
+                250,
+                "women",
+                "Women who joined conversation groups or other English practice.",
+            ),
         ),
     },
 )
@@ -195,170 +283,244 @@ PANEL_REMINDER = (
 # (title, question, word limit, weight, guidance, descriptors for scores 0 to 4). The three tests
 # the council's EOI process named (DOMAIN.md §2.5 C1-C3) weigh double.
 CRITERIA = (
-    ("Understanding of the issues facing the people you want to help",
-     "What do you know about the lives of the people you want to help, and the problems they "
-     "face? How do you know?", 250, 2,
-     "Look for first-hand knowledge: listening to people, lived experience in the group, "
-     "examples from their own work.",
-     ("Says nothing about the people or their problems.",
-      "Describes the people in general terms only, with no examples.",
-      "Names some real problems the people face, with one or two examples.",
-      "Clear, specific understanding drawn from contact with the people themselves.",
-      "Deep understanding from lived experience or long contact; people's own voices shape the idea.")),
-    ("Experience of organising activities",
-     "What activities has your group organised before? Tell us about one that went well and "
-     "what you learned.", 200, 2,
-     "A new group with a few well-run sessions can score well. Past big projects are not needed.",
-     ("No activities described.",
-      "Mentions activities but gives no detail of what happened.",
-      "Has run some activities and says briefly how they went.",
-      "Has run regular activities well and learned from them.",
-      "A steady record of activities like this one, with lessons applied to the new idea.")),
-    ("Working in partnership",
-     "Which other groups, services or places will you work with, and what will each of you do?",
-     200, 2,
-     "Informal partnerships count, such as a mosque lending a room or a library sharing posters. "
-     "Ask whether the partners have real roles.",
-     ("No partners mentioned.",
-      "Partners named, but with no part in the work.",
-      "One or two partners with a clear part to play.",
-      "Several partners with agreed roles, some already working with the group.",
-      "Strong, tested partnerships that bring in people or skills the group does not have.")),
-    ("Reaching people who are often left out",
-     "Which people who are often left out will take part? How will you reach them and make "
-     "them feel welcome?", 200, 1,
-     "Look for going out to people (word of mouth, trusted places, community languages), not "
-     "only posters and social media.",
-     ("Does not say who will take part or how they will be reached.",
-      "Relies on general advertising that left-out people may not see.",
-      "Names left-out groups and a reasonable way to reach them.",
-      "Already trusted by left-out people, with specific ways to reach more.",
-      "Led by or deeply rooted in the communities concerned, reaching people others do not.")),
-    ("Removing barriers to taking part, including digital exclusion",
-     "What might stop people taking part (for example cost, childcare, travel, language, "
-     "disability, not being online)? What will you do about it?", 200, 1,
-     "Practical answers count most: free sessions, interpreters, step-free rooms, ways to join "
-     "without a smartphone.",
-     ("No barriers considered.",
-      "Mentions barriers but offers no way round them.",
-      "Deals with the main barriers in a practical way.",
-      "Thought-through support for several barriers, including for people not online.",
-      "Barriers found with participants themselves, and removed in ways that clearly work.")),
-    ("Bringing people together across divides",
-     "How will your activity bring together people of different backgrounds, ages, cultures or "
-     "languages, including newcomers and settled residents?", 200, 1,
-     "Look for people meeting and doing things together, not just being in the same room.",
-     ("No mixing of different groups of people described.",
-      "People from different backgrounds may come, but there is no plan for them to mix.",
-      "Some planned chances for different people to meet and talk.",
-      "Activities designed so that different people get to know each other.",
-      "Lasting friendships and connections across divides are at the heart of the plan.")),
-    ('Is it "do-able", and is it good value?',
-     "What will you do, when, and what will the money pay for? How will you know it has worked?",
-     250, 1,
-     "A simple plan is fine. Check that the activities, timescale and costs match, and that the "
-     "amount is reasonable for what will happen.",
-     ("No plan or costs given.",
-      "A vague plan, or costs that do not match the activities.",
-      "A workable plan and budget, with some gaps.",
-      "A clear plan, timescale and budget that fit together, with ways to check progress.",
-      "A realistic, well-costed plan that clearly delivers the work stream's outputs.")),
+    (
+        "Understanding of the issues facing the people you want to help",
+        "What do you know about the lives of the people you want to help, and the problems they face? How do you know?",
+        250,
+        2,
+        "Look for first-hand knowledge: listening to people, lived experience in the group, "
+        "examples from their own work.",
+        (
+            "Says nothing about the people or their problems.",
+            "Describes the people in general terms only, with no examples.",
+            "Names some real problems the people face, with one or two examples.",
+            "Clear, specific understanding drawn from contact with the people themselves.",
+            "Deep understanding from lived experience or long contact; people's own voices shape the idea.",
+        ),
+    ),
+    (
+        "Experience of organising activities",
+        "What activities has your group organised before? Tell us about one that went well and what you learned.",
+        200,
+        2,
+        "A new group with a few well-run sessions can score well. Past big projects are not needed.",
+        (
+            "No activities described.",
+            "Mentions activities but gives no detail of what happened.",
+            "Has run some activities and says briefly how they went.",
+            "Has run regular activities well and learned from them.",
+            "A steady record of activities like this one, with lessons applied to the new idea.",
+        ),
+    ),
+    (
+        "Working in partnership",
+        "Which other groups, services or places will you work with, and what will each of you do?",
+        200,
+        2,
+        "Informal partnerships count, such as a mosque lending a room or a library sharing posters. "
+        "Ask whether the partners have real roles.",
+        (
+            "No partners mentioned.",
+            "Partners named, but with no part in the work.",
+            "One or two partners with a clear part to play.",
+            "Several partners with agreed roles, some already working with the group.",
+            "Strong, tested partnerships that bring in people or skills the group does not have.",
+        ),
+    ),
+    (
+        "Reaching people who are often left out",
+        "Which people who are often left out will take part? How will you reach them and make them feel welcome?",
+        200,
+        1,
+        "Look for going out to people (word of mouth, trusted places, community languages), not "
+        "only posters and social media.",
+        (
+            "Does not say who will take part or how they will be reached.",
+            "Relies on general advertising that left-out people may not see.",
+            "Names left-out groups and a reasonable way to reach them.",
+            "Already trusted by left-out people, with specific ways to reach more.",
+            "Led by or deeply rooted in the communities concerned, reaching people others do not.",
+        ),
+    ),
+    (
+        "Removing barriers to taking part, including digital exclusion",
+        "What might stop people taking part (for example cost, childcare, travel, language, "
+        "disability, not being online)? What will you do about it?",
+        200,
+        1,
+        "Practical answers count most: free sessions, interpreters, step-free rooms, ways to join "
+        "without a smartphone.",
+        (
+            "No barriers considered.",
+            "Mentions barriers but offers no way round them.",
+            "Deals with the main barriers in a practical way.",
+            "Thought-through support for several barriers, including for people not online.",
+            "Barriers found with participants themselves, and removed in ways that clearly work.",
+        ),
+    ),
+    (
+        "Bringing people together across divides",
+        "How will your activity bring together people of different backgrounds, ages, cultures or "
+        "languages, including newcomers and settled residents?",
+        200,
+        1,
+        "Look for people meeting and doing things together, not just being in the same room.",
+        (
+            "No mixing of different groups of people described.",
+            "People from different backgrounds may come, but there is no plan for them to mix.",
+            "Some planned chances for different people to meet and talk.",
+            "Activities designed so that different people get to know each other.",
+            "Lasting friendships and connections across divides are at the heart of the plan.",
+        ),
+    ),
+    (
+        'Is it "do-able", and is it good value?',
+        "What will you do, when, and what will the money pay for? How will you know it has worked?",
+        250,
+        1,
+        "A simple plan is fine. Check that the activities, timescale and costs match, and that the "
+        "amount is reasonable for what will happen.",
+        (
+            "No plan or costs given.",
+            "A vague plan, or costs that do not match the activities.",
+            "A workable plan and budget, with some gaps.",
+            "A clear plan, timescale and budget that fit together, with ways to check progress.",
+            "A realistic, well-costed plan that clearly delivers the work stream's outputs.",
+        ),
+    ),
 )
 
 # Fictional groups modelled on the kinds of organisation in DOMAIN.md §4 (not the real ones).
 # Registration numbers are made up but well formed; streets and postcodes are invented.
 ORGANISATIONS = (
     {
-        "name": "Sparkbrook Sisters Community Centre", "legal_form": LegalForm.CHARITY,
-        "charity_number": "1190456", "income_band": IncomeBand.FROM_50K_TO_100K,
-        "address_line_1": "14 Larkspur Row", "postcode": "B11 4QJ",
-        "localities": ("Hall Green",), "wards": ("Sparkbrook and Balsall Heath",),
+        "name": "Sparkbrook Sisters Community Centre",
+        "legal_form": LegalForm.CHARITY,
+        "charity_number": "1190456",
+        "income_band": IncomeBand.FROM_50K_TO_100K,
+        "address_line_1": "14 Larkspur Row",
+        "postcode": "B11 4QJ",
+        "localities": ("Hall Green",),
+        "wards": ("Sparkbrook and Balsall Heath",),
         "description": "A safe, women-only space open five days a week: coffee mornings, sewing "
         "and English conversation groups, and help for women facing domestic abuse.",
     },
     {
-        "name": "Balsall Heath Canalside Trust", "legal_form": LegalForm.CHARITY,
-        "charity_number": "1104872", "company_number": "05123987",
+        "name": "Balsall Heath Canalside Trust",
+        "legal_form": LegalForm.CHARITY,
+        "charity_number": "1104872",
+        "company_number": "05123987",
         "income_band": IncomeBand.FROM_100K_TO_250K,
-        "address_line_1": "The Old Wharf, 3 Tillers Lane", "postcode": "B12 9TW",
-        "localities": ("Hall Green",), "wards": ("Sparkbrook and Balsall Heath", "Moseley"),
+        "address_line_1": "The Old Wharf, 3 Tillers Lane",
+        "postcode": "B12 9TW",
+        "localities": ("Hall Green",),
+        "wards": ("Sparkbrook and Balsall Heath", "Moseley"),
         "description": "A neighbourhood trust running a community garden, family reading "
         "sessions and over-50s coffee mornings, keen to record local people's stories of "
         "settling in Balsall Heath.",
     },
     {
-        "name": "Vale Green Spaces CIC", "legal_form": LegalForm.CIC_OR_COMPANY,
-        "company_number": "10987654", "income_band": IncomeBand.FROM_100K_TO_250K,
-        "address_line_1": "Unit 2, Heronfield Way", "postcode": "B35 7RP",
-        "localities": ("Erdington",), "wards": ("Castle Vale", "Tyburn"),
+        "name": "Vale Green Spaces CIC",
+        "legal_form": LegalForm.CIC_OR_COMPANY,
+        "company_number": "10987654",
+        "income_band": IncomeBand.FROM_100K_TO_250K,
+        "address_line_1": "Unit 2, Heronfield Way",
+        "postcode": "B35 7RP",
+        "localities": ("Erdington",),
+        "wards": ("Castle Vale", "Tyburn"),
         "description": "An environmental community interest company running forest school "
         "sessions, conservation volunteering and a community garden, and planning a walking "
         "trail of the estate's history.",
     },
     {
-        "name": "Nechells Learning Together", "legal_form": LegalForm.CHARITY,
-        "charity_number": "1178234", "income_band": IncomeBand.FROM_10K_TO_50K,
-        "address_line_1": "27 Brambling Street", "postcode": "B7 5HN",
-        "localities": ("Ladywood",), "wards": ("Nechells", "Ladywood"),
+        "name": "Nechells Learning Together",
+        "legal_form": LegalForm.CHARITY,
+        "charity_number": "1178234",
+        "income_band": IncomeBand.FROM_10K_TO_50K,
+        "address_line_1": "27 Brambling Street",
+        "postcode": "B7 5HN",
+        "localities": ("Ladywood",),
+        "wards": ("Nechells", "Ladywood"),
         "description": "A small family-learning charity: parent and child language courses, a "
         "summer reading challenge and cook-and-taste sessions for families new to the area.",
     },
     {
-        "name": "Hodge Hill Creative Neighbours", "legal_form": LegalForm.COMMUNITY_GROUP,
+        "name": "Hodge Hill Creative Neighbours",
+        "legal_form": LegalForm.COMMUNITY_GROUP,
         "income_band": IncomeBand.FROM_10K_TO_50K,
-        "address_line_1": "Cobblers Lane Community Hall", "postcode": "B36 8LE",
-        "localities": ("Hodge Hill",), "wards": ("Hodge Hill", "Washwood Heath"),
+        "address_line_1": "Cobblers Lane Community Hall",
+        "postcode": "B36 8LE",
+        "localities": ("Hodge Hill",),
+        "wards": ("Hodge Hill", "Washwood Heath"),
         "description": "A constituted arts forum of local residents running art-for-wellbeing "
         "sessions in three venues, with a yearly exhibition of local work.",
     },
     {
-        "name": "Bromford Generations Together", "legal_form": LegalForm.UNCONSTITUTED,
+        "name": "Bromford Generations Together",
+        "legal_form": LegalForm.UNCONSTITUTED,
         "accountable_body_name": "Hodge Hill Creative Neighbours",
         "income_band": IncomeBand.UNDER_10K,
-        "address_line_1": "Maple Walk Tenants' Room", "postcode": "B36 9FA",
-        "localities": ("Hodge Hill",), "wards": ("Hodge Hill",),
+        "address_line_1": "Maple Walk Tenants' Room",
+        "postcode": "B36 9FA",
+        "localities": ("Hodge Hill",),
+        "wards": ("Hodge Hill",),
         "description": "Neighbours of all ages in Firs and Bromford who knock on doors, run "
         "street get-togethers and pair older and younger residents to share skills.",
     },
     {
-        "name": "Drina Valley Community Association", "legal_form": LegalForm.COMMUNITY_GROUP,
+        "name": "Drina Valley Community Association",
+        "legal_form": LegalForm.COMMUNITY_GROUP,
         "income_band": IncomeBand.FROM_10K_TO_50K,
-        "address_line_1": "41 Willowherb Road", "postcode": "B10 0QS",
-        "localities": ("Hodge Hill", "Ladywood"), "wards": ("Bordesley Green", "Nechells"),
+        "address_line_1": "41 Willowherb Road",
+        "postcode": "B10 0QS",
+        "localities": ("Hodge Hill", "Ladywood"),
+        "wards": ("Bordesley Green", "Nechells"),
         "description": "Started by Bosnian families who came to the city as refugees, now "
         "helping newly resettled refugee families with English, forms and friendship, with two "
         "community workers from those families.",
     },
     {
-        "name": "Ward End Women's Workshop", "legal_form": LegalForm.SOCIAL_ENTERPRISE,
+        "name": "Ward End Women's Workshop",
+        "legal_form": LegalForm.SOCIAL_ENTERPRISE,
         "income_band": IncomeBand.FROM_50K_TO_100K,
-        "address_line_1": "8 Thistledown Parade", "postcode": "B8 2XE",
-        "localities": ("Hodge Hill",), "wards": ("Ward End", "Washwood Heath"),
+        "address_line_1": "8 Thistledown Parade",
+        "postcode": "B8 2XE",
+        "localities": ("Hodge Hill",),
+        "wards": ("Ward End", "Washwood Heath"),
         "description": "A women's centre whose café and sewing workshop pay for free classes, a "
         "youth club for girls and a drop-in for women new to the area.",
     },
     {
-        "name": "Frankley Neighbours Forum", "legal_form": LegalForm.COMMUNITY_GROUP,
+        "name": "Frankley Neighbours Forum",
+        "legal_form": LegalForm.COMMUNITY_GROUP,
         "income_band": IncomeBand.UNDER_10K,
-        "address_line_1": "Hawthorn Green Library", "postcode": "B45 0DU",
-        "localities": ("Northfield",), "wards": ("Frankley", "Longbridge"),
+        "address_line_1": "Hawthorn Green Library",
+        "postcode": "B45 0DU",
+        "localities": ("Northfield",),
+        "wards": ("Frankley", "Longbridge"),
         "description": "Residents who organise street champions, a summer carnival and litter "
         "picks, and want to map their estate's history for a heritage trail.",
     },
     {
-        "name": "Spectrum Voices Collective", "legal_form": LegalForm.UNCONSTITUTED,
+        "name": "Spectrum Voices Collective",
+        "legal_form": LegalForm.UNCONSTITUTED,
         "accountable_body_name": "Balsall Heath Canalside Trust",
         "income_band": IncomeBand.UNDER_10K,
-        "address_line_1": "3 Tillers Lane", "postcode": "B12 9TW",
-        "localities": ("Hall Green", "Ladywood"), "wards": ("Sparkbrook and Balsall Heath",),
+        "address_line_1": "3 Tillers Lane",
+        "postcode": "B12 9TW",
+        "localities": ("Hall Green", "Ladywood"),
+        "wards": ("Sparkbrook and Balsall Heath",),
         "description": "A peer network of young LGBTQI people of colour who make zines, run "
         "creative workshops and mentor younger members into leadership roles.",
     },
     {
-        "name": "Stirchley Welcome Table", "legal_form": LegalForm.FAITH,
+        "name": "Stirchley Welcome Table",
+        "legal_form": LegalForm.FAITH,
         "income_band": IncomeBand.UNDER_10K,
-        "address_line_1": "Hazelwood Chapel, 60 Pippin Street", "postcode": "B30 2NL",
-        "localities": ("Selly Oak",), "wards": ("Stirchley", "Kings Heath"),
+        "address_line_1": "Hazelwood Chapel, 60 Pippin Street",
+        "postcode": "B30 2NL",
+        "localities": ("Selly Oak",),
+        "wards": ("Stirchley", "Kings Heath"),
         "description": "A weekly drop-in run by a local chapel with volunteers of all faiths and "
         "none: free lunch, signposting, and a warm welcome for refugees and anyone lonely.",
     },
@@ -367,10 +529,8 @@ ORGANISATIONS = (
 # One account per role: (label shown by `flask seed-demo`, email, name, role, passphrase).
 # The passphrases are public (the README lists them): demo machines only.
 ACCOUNTS = (
-    ("applicant", "applicant@demo.example", "Farida Demo", Role.APPLICANT,
-     "sewing circle on tuesday"),
-    ("panel member", "panel@demo.example", "Joseph Demo", Role.PANEL_MEMBER,
-     "copper kettle by the canal"),
+    ("applicant", "applicant@demo.example", "Farida Demo", Role.APPLICANT, "sewing circle on tuesday"),
+    ("panel member", "panel@demo.example", "Joseph Demo", Role.PANEL_MEMBER, "copper kettle by the canal"),
     ("officer", "officer@demo.example", "Priya Demo", Role.OFFICER, "quiet heron at morning"),
     ("admin", "admin@demo.example", "Tomasz Demo", Role.ADMIN, "brass compass in winter"),
 )
@@ -397,7 +557,11 @@ def seed(now: datetime | None = None) -> list[tuple[str, str, str]]:
         fields = {key: value for key, value in stream.items() if key != "measures"}
         measures = [
             OutputMeasure(
-                name=name, target=target, unit=unit, help_text=help_text, position=i,
+                name=name,
+                target=target,
+                unit=unit,
+                help_text=help_text,
+                position=i,
                 kind=MeasureKind.NUMERIC if target is not None else MeasureKind.QUALITATIVE,
             )
             for i, (name, target, unit, help_text) in enumerate(stream["measures"])
@@ -406,8 +570,12 @@ def seed(now: datetime | None = None) -> list[tuple[str, str, str]]:
     for position, (title, question, word_limit, weight, guidance, descriptors) in enumerate(CRITERIA):
         round_.criteria.append(
             Criterion(
-                title=title, question=question, word_limit=word_limit, weight=Decimal(weight),
-                guidance=guidance + PANEL_REMINDER, position=position,
+                title=title,
+                question=question,
+                word_limit=word_limit,
+                weight=Decimal(weight),
+                guidance=guidance + PANEL_REMINDER,
+                position=position,
                 **{f"descriptor_{score}": text for score, text in enumerate(descriptors)},
             )
         )
@@ -437,14 +605,10 @@ def seed(now: datetime | None = None) -> list[tuple[str, str, str]]:
 
     demo_accounts = []
     for label, email, full_name, role, password in ACCOUNTS:
-        user = accounts.create_user(
-            email, full_name, roles={role}, password=password, by=None, now=now
-        )
+        user = accounts.create_user(email, full_name, roles={role}, password=password, by=None, now=now)
         if role == Role.APPLICANT:
             organisation = organisations[APPLICANT_ORGANISATION]
-            db.session.add(
-                OrganisationMember(organisation=organisation, user=user, role=MembershipRole.OWNER)
-            )
+            db.session.add(OrganisationMember(organisation=organisation, user=user, role=MembershipRole.OWNER))
         demo_accounts.append((label, email, password))
     db.session.flush()
     return demo_accounts

@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 PAGES = {
     400: (_l("Sorry, there is a problem with your request"), _l("Go back and try again.")),
     403: (_l("You do not have permission to see this page"), _l("If you think you should, contact us.")),
-    404: (_l("Page not found"), _l("If you typed the web address, check it is correct. If you pasted it, check you copied all of it.")),
+    404: (
+        _l("Page not found"),
+        _l("If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    ),
     405: (_l("Sorry, you cannot do that here"), _l("Go back and try again.")),
     413: (_l("The file is too big"), _l("Go back and choose a smaller file.")),
     429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),

@@ -90,8 +90,7 @@ class TimeField(StringField):
 class MoneyField(StringField):
     """Pounds, typed with or without '£' and commas; ``decimal`` holds the amount."""
 
-    def __init__(self, label=None, validators=None, *, required_message=None, maximum=Decimal("99999999.99"),
-                 **kwargs):  # noqa: ANN001
+    def __init__(self, label=None, validators=None, *, required_message=None, maximum=Decimal("99999999.99"), **kwargs):  # noqa: ANN001
         super().__init__(label, validators, **kwargs)
         self.required_message = required_message
         self.maximum = maximum

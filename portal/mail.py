@@ -37,8 +37,12 @@ class MemoryBackend:
 
     def send(self, message: Notification, config: dict) -> None:
         current_app.extensions.setdefault("mail_outbox", []).append(
-            {"to": message.to_address, "subject": message.subject, "body": message.body_text,
-             "template": message.template}
+            {
+                "to": message.to_address,
+                "subject": message.subject,
+                "body": message.body_text,
+                "template": message.template,
+            }
         )
 
 

@@ -19,8 +19,9 @@ _sequence = itertools.count(1)
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
-def make_user(*, roles=frozenset({Role.APPLICANT}), email=None, full_name=None, password=DEFAULT_PASSWORD,
-              commit=True, **fields):  # noqa: ANN001, ANN003, ANN201
+def make_user(
+    *, roles=frozenset({Role.APPLICANT}), email=None, full_name=None, password=DEFAULT_PASSWORD, commit=True, **fields
+):  # noqa: ANN001, ANN003, ANN201
     n = next(_sequence)
     user = accounts.create_user(
         email or f"user{n}@example.org",
@@ -38,7 +39,9 @@ def make_user(*, roles=frozenset({Role.APPLICANT}), email=None, full_name=None, 
 
 def make_fund(**fields):  # noqa: ANN003, ANN201
     n = next(_sequence)
-    fund = Fund(name=fields.pop("name", f"Test Fund {n}"), total_budget=fields.pop("total_budget", Decimal("100000")), **fields)
+    fund = Fund(
+        name=fields.pop("name", f"Test Fund {n}"), total_budget=fields.pop("total_budget", Decimal("100000")), **fields
+    )
     db.session.add(fund)
     db.session.commit()
     return fund
@@ -65,14 +68,21 @@ def make_round(*, fund=None, status=RoundStatus.OPEN, work_streams=2, criteria=3
                 position=i,
                 measures=[
                     OutputMeasure(name=f"People involved in stream {i + 1}", unit="people", target=100, position=0),
-                    OutputMeasure(name=f"Stories in stream {i + 1}", unit="stories", kind=MeasureKind.QUALITATIVE, position=1),
+                    OutputMeasure(
+                        name=f"Stories in stream {i + 1}", unit="stories", kind=MeasureKind.QUALITATIVE, position=1
+                    ),
                 ],
             )
         )
     for i in range(criteria):
         round_.criteria.append(
-            Criterion(title=f"Criterion {i + 1}", question=f"Question {i + 1}?", word_limit=250, weight=Decimal("1"),
-                      position=i)
+            Criterion(
+                title=f"Criterion {i + 1}",
+                question=f"Question {i + 1}?",
+                word_limit=250,
+                weight=Decimal("1"),
+                position=i,
+            )
         )
     db.session.add(round_)
     if commit:

@@ -35,9 +35,7 @@ def imports_of(path: Path) -> set[str]:
 
 
 def offending(path: Path, forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(
-        name for name in imports_of(path) if any(name == f or name.startswith(f + ".") for f in forbidden)
-    )
+    return sorted(name for name in imports_of(path) if any(name == f or name.startswith(f + ".") for f in forbidden))
 
 
 def _id(path: Path) -> str:
@@ -46,11 +44,24 @@ def _id(path: Path) -> str:
 
 @pytest.mark.parametrize("path", modules("domain"), ids=_id)
 def test_domain_is_pure(path):
-    assert offending(
-        path,
-        ("flask", "flask_babel", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug", "portal.models",
-         "portal.services", "portal.extensions", "portal.db"),
-    ) == []
+    assert (
+        offending(
+            path,
+            (
+                "flask",
+                "flask_babel",
+                "flask_login",
+                "flask_wtf",
+                "sqlalchemy",
+                "werkzeug",
+                "portal.models",
+                "portal.services",
+                "portal.extensions",
+                "portal.db",
+            ),
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("path", modules("models"), ids=_id)
@@ -60,10 +71,13 @@ def test_models_know_nothing_of_flask_or_services(path):
 
 @pytest.mark.parametrize("path", modules("services"), ids=_id)
 def test_services_take_the_actor_and_never_reach_for_the_request(path):
-    assert offending(
-        path,
-        ("flask.request", "flask.session", "flask.flash", "flask.g", "flask_login.current_user", "flask_login"),
-    ) == []
+    assert (
+        offending(
+            path,
+            ("flask.request", "flask.session", "flask.flash", "flask.g", "flask_login.current_user", "flask_login"),
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("path", modules("services"), ids=_id)

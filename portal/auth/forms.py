@@ -28,7 +28,10 @@ class SignUpForm(PortalForm):
     full_name = StringField(
         _l("Your full name"),
         widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter your full name")), Length(max=200, message=_l("Your name must be 200 characters or fewer"))],
+        validators=[
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Your name must be 200 characters or fewer")),
+        ],
     )
     email = EmailField(
         _l("Email address"),
@@ -36,13 +39,17 @@ class SignUpForm(PortalForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com"), check_deliverability=False),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.com"), check_deliverability=False
+            ),
             Length(max=254),
         ],
     )
     password = PasswordField(
         _l("Create a password"),
-        description=_l("At least 8 characters. A few random words together make a strong password that is easy to remember."),
+        description=_l(
+            "At least 8 characters. A few random words together make a strong password that is easy to remember."
+        ),
         widget=GovPasswordInput(),
         validators=[InputRequired(_l("Create a password"))],
     )
@@ -55,7 +62,9 @@ class ForgotPasswordForm(PortalForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.com"), check_deliverability=False),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.com"), check_deliverability=False
+            ),
         ],
     )
     submit = SubmitField(_l("Send me a link"), widget=GovSubmitInput())
@@ -64,14 +73,19 @@ class ForgotPasswordForm(PortalForm):
 class ResetPasswordForm(PortalForm):
     password = PasswordField(
         _l("New password"),
-        description=_l("At least 8 characters. A few random words together make a strong password that is easy to remember."),
+        description=_l(
+            "At least 8 characters. A few random words together make a strong password that is easy to remember."
+        ),
         widget=GovPasswordInput(),
         validators=[InputRequired(_l("Enter a new password"))],
     )
     confirm = PasswordField(
         _l("Type the new password again"),
         widget=GovPasswordInput(),
-        validators=[InputRequired(_l("Type the new password again")), EqualTo("password", _l("The passwords do not match"))],
+        validators=[
+            InputRequired(_l("Type the new password again")),
+            EqualTo("password", _l("The passwords do not match")),
+        ],
     )
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 

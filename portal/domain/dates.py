@@ -18,8 +18,14 @@ from portal.domain.text import N_, Message
 _TIME = re.compile(
     r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<suffix>am|pm|a\.m\.|p\.m\.)?\s*$", re.IGNORECASE
 )
-_WORDS = {"midday": time(12, 0), "noon": time(12, 0), "12 noon": time(12, 0), "12 midday": time(12, 0),
-          "midnight": time(0, 0), "12 midnight": time(0, 0)}
+_WORDS = {
+    "midday": time(12, 0),
+    "noon": time(12, 0),
+    "12 noon": time(12, 0),
+    "12 midday": time(12, 0),
+    "midnight": time(0, 0),
+    "12 midnight": time(0, 0),
+}
 
 
 class DateProblem(ValueError):

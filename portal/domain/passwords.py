@@ -31,13 +31,9 @@ def password_problem(password: str, *, context_words: tuple[str, ...] = ()) -> M
     if len(set(folded.strip())) <= 1:
         return Message(N_("Choose a password that is harder to guess."))
     if folded in _common_passwords():
-        return Message(
-            N_("This password is too common and easy to guess. Try three random words together.")
-        )
+        return Message(N_("This password is too common and easy to guess. Try three random words together."))
     for word in context_words:
         word = (word or "").casefold().strip()
         if len(word) >= 4 and folded.startswith(word) and len(folded) - len(word) < 4:
-            return Message(
-                N_("Your password must not be your name, e-mail address or the name of this service.")
-            )
+            return Message(N_("Your password must not be your name, e-mail address or the name of this service."))
     return None

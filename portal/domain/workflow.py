@@ -58,8 +58,9 @@ def check_transition(
     if allowed_roles is None:
         return Decision(
             False,
-            Message(N_("It cannot go from %(current)s to %(target)s."),
-                    {"current": label(current), "target": label(target)}),
+            Message(
+                N_("It cannot go from %(current)s to %(target)s."), {"current": label(current), "target": label(target)}
+            ),
         )
     if not allowed_roles & set(actor_roles):
         return Decision(False, Message(N_("You do not have permission to make this change.")))

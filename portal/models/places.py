@@ -22,6 +22,7 @@ class Locality(Base):
         back_populates="locality", order_by="Ward.name", cascade="all, delete-orphan"
     )
 
+
 class Ward(Base):
     __tablename__ = "wards"
     __table_args__ = (UniqueConstraint("locality_id", "name"),)

@@ -82,7 +82,9 @@ class RoundForm(PortalForm):
         validators=[InputRequired(_l("Enter a title for the round")), Length(max=200)],
     )
     reference_prefix = CopyRoundForm.reference_prefix
-    opens_on = DateInputField(_l("Opening date"), description=_l("For example, 1 3 2027. Leave empty to open it by hand."))
+    opens_on = DateInputField(
+        _l("Opening date"), description=_l("For example, 1 3 2027. Leave empty to open it by hand.")
+    )
     opens_time = TimeField(_l("Opening time"))
     closes_on = DateInputField(_l("Closing date"), required_message=_l("Enter the closing date"))
     closes_time = TimeField(_l("Closing time"), required_message=_l("Enter the closing time"))

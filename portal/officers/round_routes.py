@@ -37,8 +37,12 @@ def new_fund():
     form = FundForm()
     if form.validate_on_submit():
         try:
-            funding.create_fund(name=form.name.data, total_budget=form.total_budget.decimal,
-                                description=form.description.data, by=current_user)
+            funding.create_fund(
+                name=form.name.data,
+                total_budget=form.total_budget.decimal,
+                description=form.description.data,
+                by=current_user,
+            )
         except ServiceError as error:
             db.session.rollback()
             form.name.errors.append(translate_message(error.message))
@@ -57,8 +61,13 @@ def edit_fund(fund_id: int):
     form = FundForm(obj=fund)
     if form.validate_on_submit():
         try:
-            funding.update_fund(fund, name=form.name.data, total_budget=form.total_budget.decimal,
-                                description=form.description.data, by=current_user)
+            funding.update_fund(
+                fund,
+                name=form.name.data,
+                total_budget=form.total_budget.decimal,
+                description=form.description.data,
+                by=current_user,
+            )
         except ServiceError as error:
             db.session.rollback()
             form.name.errors.append(translate_message(error.message))
@@ -74,9 +83,13 @@ def edit_fund(fund_id: int):
 
 def _round_fields(form: RoundForm) -> dict:
     return {
-        "title": form.title.data.strip(), "reference_prefix": form.reference_prefix.data.strip(),
-        "opens_at": form.opens_at, "closes_at": form.closes_at, "min_amount": form.min_amount.decimal,
-        "max_amount": form.max_amount.decimal, "guidance": form.guidance.data or "",
+        "title": form.title.data.strip(),
+        "reference_prefix": form.reference_prefix.data.strip(),
+        "opens_at": form.opens_at,
+        "closes_at": form.closes_at,
+        "min_amount": form.min_amount.decimal,
+        "max_amount": form.max_amount.decimal,
+        "guidance": form.guidance.data or "",
     }
 
 
@@ -91,8 +104,13 @@ def new_round(fund_id: int):
         db.session.commit()
         flash(_("Round created as a draft. Add its work streams and criteria, then open it."), "success")
         return redirect(url_for("officers.round_detail", round_id=round_.id))
-    return render_template("officers/round_form.html", form=form, heading=_("Create a round"), caption=fund.name,
-                           back_url=url_for("officers.home"))
+    return render_template(
+        "officers/round_form.html",
+        form=form,
+        heading=_("Create a round"),
+        caption=fund.name,
+        back_url=url_for("officers.home"),
+    )
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -108,15 +126,22 @@ def edit_round(round_id: int):
         db.session.commit()
         flash(_("Round saved."), "success")
         return redirect(url_for("officers.round_detail", round_id=round_.id))
-    return render_template("officers/round_form.html", form=form, heading=_("Change the round's details"),
-                           caption=round_.title, back_url=url_for("officers.round_detail", round_id=round_.id))
+    return render_template(
+        "officers/round_form.html",
+        form=form,
+        heading=_("Change the round's details"),
+        caption=round_.title,
+        back_url=url_for("officers.round_detail", round_id=round_.id),
+    )
 
 
 def _fill_dates(form: RoundForm, round_: Round) -> None:
     """Show the stored UTC moments as the UK dates and times the officer typed."""
     zone = current_app.config["TIMEZONE"]
-    for moment, day_field, time_field in ((round_.opens_at, form.opens_on, form.opens_time),
-                                          (round_.closes_at, form.closes_on, form.closes_time)):
+    for moment, day_field, time_field in (
+        (round_.opens_at, form.opens_on, form.opens_time),
+        (round_.closes_at, form.closes_on, form.closes_time),
+    ):
         if moment is not None:
             local = utc_to_local(moment, zone)
             day_field.process(None, local.date())
@@ -132,9 +157,13 @@ def edit_eligibility(round_id: int):
     if request.method == "GET":
         form.excluded_purposes.data = "\n".join(round_.excluded_purposes or [])
     if form.validate_on_submit():
-        funding.update_eligibility(round_, allowed_legal_forms=form.allowed_legal_forms.data,
-                                   income_ceiling=form.income_ceiling.decimal, excluded_purposes=form.purposes,
-                                   by=current_user)
+        funding.update_eligibility(
+            round_,
+            allowed_legal_forms=form.allowed_legal_forms.data,
+            income_ceiling=form.income_ceiling.decimal,
+            excluded_purposes=form.purposes,
+            by=current_user,
+        )
         db.session.commit()
         flash(_("Eligibility saved."), "success")
         return redirect(url_for("officers.round_detail", round_id=round_.id))
@@ -151,10 +180,14 @@ def edit_letter_settings(round_id: int):
     round_ = get_round(round_id)
     form = LetterSettingsForm(obj=round_)
     if form.validate_on_submit():
-        funding.update_letter_settings(round_, by=current_user, **{
-            name: getattr(form, name).data or "" for name in
-            ("letter_council_name", "letter_address", "letter_signatory_name", "letter_signatory_title")
-        })
+        funding.update_letter_settings(
+            round_,
+            by=current_user,
+            **{
+                name: getattr(form, name).data or ""
+                for name in ("letter_council_name", "letter_address", "letter_signatory_name", "letter_signatory_title")
+            },
+        )
         db.session.commit()
         flash(_("Letter settings saved."), "success")
         return redirect(url_for("officers.round_detail", round_id=round_.id))
@@ -173,8 +206,9 @@ def upload_letter_logo(round_id: int):
         db.session.commit()
         flash(_("Logo saved."), "success")
         return redirect(url_for("officers.edit_letter_settings", round_id=round_.id))
-    return render_template("officers/letter_settings.html", form=LetterSettingsForm(obj=round_), logo_form=logo_form,
-                           round=round_), 200
+    return render_template(
+        "officers/letter_settings.html", form=LetterSettingsForm(obj=round_), logo_form=logo_form, round=round_
+    ), 200
 
 
 @bp.route("/rounds/<int:round_id>/letter/logo")
@@ -184,8 +218,11 @@ def letter_logo(round_id: int):
     if not round_.letter_logo_key:
         abort(404)
     data = get_storage(current_app.config).read(round_.letter_logo_key)
-    return Response(data, mimetype=round_.letter_logo_type or "application/octet-stream",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        data,
+        mimetype=round_.letter_logo_type or "application/octet-stream",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
 
 # --- standard conditions ----------------------------------------------------------------------
@@ -209,8 +246,9 @@ def new_condition(round_id: int):
         db.session.commit()
         flash(_("Condition added."), "success")
         return redirect(url_for("officers.conditions", round_id=round_.id))
-    return _simple(form, _("Add a standard condition"), url_for("officers.conditions", round_id=round_.id),
-                   caption=round_.title)
+    return _simple(
+        form, _("Add a standard condition"), url_for("officers.conditions", round_id=round_.id), caption=round_.title
+    )
 
 
 def _get_condition(condition_id: int) -> RoundCondition:
@@ -228,8 +266,12 @@ def edit_condition(condition_id: int):
         db.session.commit()
         flash(_("Condition saved."), "success")
         return redirect(url_for("officers.conditions", round_id=condition.round_id))
-    return _simple(form, _("Change a standard condition"), url_for("officers.conditions", round_id=condition.round_id),
-                   caption=condition.round.title)
+    return _simple(
+        form,
+        _("Change a standard condition"),
+        url_for("officers.conditions", round_id=condition.round_id),
+        caption=condition.round.title,
+    )
 
 
 @bp.route("/conditions/<int:condition_id>/move", methods=["POST"])

@@ -13,22 +13,34 @@ from portal.forms import PortalForm
 
 
 class WorkStreamForm(PortalForm):
-    name = StringField(_l("Name"), widget=GovTextInput(),
-                       validators=[InputRequired(_l("Enter the name of the work stream")), Length(max=200)])
-    short_name = StringField(_l("Short name (optional)"), description=_l("Used in tables, for example GCT"),
-                             widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    description = TextAreaField(_l("What it is about (optional)"), widget=GovTextArea(),
-                                validators=[Optional(), Length(max=5000)])
-    who_it_is_for = TextAreaField(_l("Who it is for (optional)"), widget=GovTextArea(),
-                                  validators=[Optional(), Length(max=5000)])
+    name = StringField(
+        _l("Name"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the name of the work stream")), Length(max=200)],
+    )
+    short_name = StringField(
+        _l("Short name (optional)"),
+        description=_l("Used in tables, for example GCT"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=20)],
+    )
+    description = TextAreaField(
+        _l("What it is about (optional)"), widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+    )
+    who_it_is_for = TextAreaField(
+        _l("Who it is for (optional)"), widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+    )
     budget = MoneyField(_l("Budget, in pounds"), widget=GovTextInput(), required_message=_l("Enter the budget"))
     submit = SubmitField(_l("Save work stream"), widget=GovSubmitInput())
 
 
 class MeasureForm(PortalForm):
-    name = StringField(_l("What is counted or described"),
-                       description=_l("For example, Women taking part in activities"),
-                       widget=GovTextInput(), validators=[InputRequired(_l("Enter what the measure is")), Length(max=300)])
+    name = StringField(
+        _l("What is counted or described"),
+        description=_l("For example, Women taking part in activities"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter what the measure is")), Length(max=300)],
+    )
     kind = RadioField(
         _l("Is it a number or described in words?"),
         choices=[
@@ -38,16 +50,21 @@ class MeasureForm(PortalForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Choose whether it is a number or described in words"))],
     )
-    unit = StringField(_l("Unit"), description=_l("For example, women, stories, volunteers"),
-                       widget=GovTextInput(), validators=[InputRequired(_l("Enter the unit")), Length(max=60)])
+    unit = StringField(
+        _l("Unit"),
+        description=_l("For example, women, stories, volunteers"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the unit")), Length(max=60)],
+    )
     target = IntegerField(
         _l("Programme target (for numbers)"),
         description=_l("A whole number. Leave empty for a measure described in words."),
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(min=0, max=10_000_000, message=_l("Enter a whole number from 0 upwards"))],
     )
-    help_text = TextAreaField(_l("Help for groups (optional)"), widget=GovTextArea(),
-                              validators=[Optional(), Length(max=2000)])
+    help_text = TextAreaField(
+        _l("Help for groups (optional)"), widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
     submit = SubmitField(_l("Save measure"), widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
@@ -59,10 +76,17 @@ class MeasureForm(PortalForm):
 
 
 class ConditionForm(PortalForm):
-    title = StringField(_l("Title"), description=_l("For example, Paying the Real Living Wage"), widget=GovTextInput(),
-                        validators=[InputRequired(_l("Enter a title for the condition")), Length(max=200)])
-    body = TextAreaField(_l("What the group agrees to"), widget=GovTextArea(),
-                         validators=[InputRequired(_l("Enter what the group agrees to")), Length(max=5000)])
+    title = StringField(
+        _l("Title"),
+        description=_l("For example, Paying the Real Living Wage"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a title for the condition")), Length(max=200)],
+    )
+    body = TextAreaField(
+        _l("What the group agrees to"),
+        widget=GovTextArea(),
+        validators=[InputRequired(_l("Enter what the group agrees to")), Length(max=5000)],
+    )
     submit = SubmitField(_l("Save condition"), widget=GovSubmitInput())
 
 

@@ -25,8 +25,11 @@ def _back(round_id: int) -> str:
 
 def _stream_fields(form: WorkStreamForm) -> dict:
     return {
-        "name": form.name.data.strip(), "short_name": form.short_name.data or "", "description": form.description.data or "",
-        "who_it_is_for": form.who_it_is_for.data or "", "budget": form.budget.decimal,
+        "name": form.name.data.strip(),
+        "short_name": form.short_name.data or "",
+        "description": form.description.data or "",
+        "who_it_is_for": form.who_it_is_for.data or "",
+        "budget": form.budget.decimal,
     }
 
 
@@ -41,8 +44,13 @@ def new_work_stream(round_id: int):
         db.session.commit()
         flash(_("Work stream added. Now add what it will count or describe (its output measures)."), "success")
         return redirect(url_for("officers.new_measure", stream_id=stream.id))
-    return render_template("officers/simple_form.html", form=form, heading=_("Add a work stream"),
-                           caption=round_.title, back_url=_back(round_.id))
+    return render_template(
+        "officers/simple_form.html",
+        form=form,
+        heading=_("Add a work stream"),
+        caption=round_.title,
+        back_url=_back(round_.id),
+    )
 
 
 @bp.route("/work-streams/<int:stream_id>/edit", methods=["GET", "POST"])
@@ -56,8 +64,13 @@ def edit_work_stream(stream_id: int):
         db.session.commit()
         flash(_("Work stream saved."), "success")
         return redirect(_back(stream.round_id))
-    return render_template("officers/simple_form.html", form=form, heading=_("Change the work stream"),
-                           caption=stream.round.title, back_url=_back(stream.round_id))
+    return render_template(
+        "officers/simple_form.html",
+        form=form,
+        heading=_("Change the work stream"),
+        caption=stream.round.title,
+        back_url=_back(stream.round_id),
+    )
 
 
 @bp.route("/work-streams/<int:stream_id>/move", methods=["POST"])
@@ -78,15 +91,22 @@ def retire_work_stream(stream_id: int):
     if ToggleForm().validate_on_submit():
         programme.set_work_stream_retired(stream, not stream.is_retired, by=current_user)
         db.session.commit()
-        flash(_("%(name)s retired. It stays on record but groups can no longer choose it.", name=stream.name)
-              if stream.is_retired else _("%(name)s is back in use.", name=stream.name), "success")
+        flash(
+            _("%(name)s retired. It stays on record but groups can no longer choose it.", name=stream.name)
+            if stream.is_retired
+            else _("%(name)s is back in use.", name=stream.name),
+            "success",
+        )
     return redirect(_back(stream.round_id))
 
 
 def _measure_fields(form: MeasureForm) -> dict:
     return {
-        "name": form.name.data.strip(), "unit": form.unit.data.strip(), "kind": MeasureKind(form.kind.data),
-        "target": form.target.data, "help_text": form.help_text.data or "",
+        "name": form.name.data.strip(),
+        "unit": form.unit.data.strip(),
+        "kind": MeasureKind(form.kind.data),
+        "target": form.target.data,
+        "help_text": form.help_text.data or "",
     }
 
 
@@ -106,9 +126,14 @@ def new_measure(stream_id: int):
             db.session.commit()
             flash(_("Output measure added."), "success")
             return redirect(_back(stream.round_id))
-    return render_template("officers/simple_form.html", form=form, heading=_("Add an output measure"),
-                           caption=stream.name, back_url=_back(stream.round_id),
-                           intro=_("Outputs are what a funded group will count or describe, for example the number of women taking part."))
+    return render_template(
+        "officers/simple_form.html",
+        form=form,
+        heading=_("Add an output measure"),
+        caption=stream.name,
+        back_url=_back(stream.round_id),
+        intro=_("Outputs are what a funded group will count or describe, for example the number of women taking part."),
+    )
 
 
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -127,8 +152,13 @@ def edit_measure(measure_id: int):
             db.session.commit()
             flash(_("Output measure saved."), "success")
             return redirect(_back(measure.work_stream.round_id))
-    return render_template("officers/simple_form.html", form=form, heading=_("Change the output measure"),
-                           caption=measure.work_stream.name, back_url=_back(measure.work_stream.round_id))
+    return render_template(
+        "officers/simple_form.html",
+        form=form,
+        heading=_("Change the output measure"),
+        caption=measure.work_stream.name,
+        back_url=_back(measure.work_stream.round_id),
+    )
 
 
 @bp.route("/measures/<int:measure_id>/move", methods=["POST"])
@@ -149,6 +179,10 @@ def retire_measure(measure_id: int):
     if ToggleForm().validate_on_submit():
         programme.set_measure_retired(measure, not measure.is_retired, by=current_user)
         db.session.commit()
-        flash(_("Measure retired. What groups already reported against it is kept.")
-              if measure.is_retired else _("Measure back in use."), "success")
+        flash(
+            _("Measure retired. What groups already reported against it is kept.")
+            if measure.is_retired
+            else _("Measure back in use."),
+            "success",
+        )
     return redirect(_back(measure.work_stream.round_id))

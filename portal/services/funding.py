@@ -30,7 +30,11 @@ def round_facts(round_: Round) -> RoundFacts:
 
 
 def change_round_status(
-    round_: Round, target: RoundStatus, *, by: User | None, actor_roles: set[str] | None = None,
+    round_: Round,
+    target: RoundStatus,
+    *,
+    by: User | None,
+    actor_roles: set[str] | None = None,
     now: datetime | None = None,
 ) -> None:
     """Move a round along its lifecycle. ``by=None`` with ``actor_roles={'system'}`` is the clock."""
@@ -80,12 +84,20 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
             continue
         copy.work_streams.append(
             WorkStream(
-                name=ws.name, short_name=ws.short_name, description=ws.description,
-                who_it_is_for=ws.who_it_is_for, budget=ws.budget, position=ws.position,
+                name=ws.name,
+                short_name=ws.short_name,
+                description=ws.description,
+                who_it_is_for=ws.who_it_is_for,
+                budget=ws.budget,
+                position=ws.position,
                 measures=[
                     OutputMeasure(
-                        name=m.name, unit=m.unit, kind=m.kind, target=m.target,
-                        help_text=m.help_text, position=m.position,
+                        name=m.name,
+                        unit=m.unit,
+                        kind=m.kind,
+                        target=m.target,
+                        help_text=m.help_text,
+                        position=m.position,
                     )
                     for m in ws.measures
                     if not m.is_retired
@@ -97,9 +109,17 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
             continue
         copy.criteria.append(
             Criterion(
-                title=c.title, question=c.question, word_limit=c.word_limit, guidance=c.guidance,
-                descriptor_0=c.descriptor_0, descriptor_1=c.descriptor_1, descriptor_2=c.descriptor_2,
-                descriptor_3=c.descriptor_3, descriptor_4=c.descriptor_4, weight=c.weight, position=c.position,
+                title=c.title,
+                question=c.question,
+                word_limit=c.word_limit,
+                guidance=c.guidance,
+                descriptor_0=c.descriptor_0,
+                descriptor_1=c.descriptor_1,
+                descriptor_2=c.descriptor_2,
+                descriptor_3=c.descriptor_3,
+                descriptor_4=c.descriptor_4,
+                weight=c.weight,
+                position=c.position,
             )
         )
     for condition in round_.conditions:
@@ -116,7 +136,11 @@ FUND_FIELDS = ("name", "total_budget", "description")
 ROUND_DETAIL_FIELDS = ("title", "reference_prefix", "opens_at", "closes_at", "min_amount", "max_amount", "guidance")
 ELIGIBILITY_FIELDS = ("allowed_legal_forms", "income_ceiling", "excluded_purposes")
 LETTER_FIELDS = (
-    "letter_council_name", "letter_address", "letter_signatory_name", "letter_signatory_title", "letter_logo_key",
+    "letter_council_name",
+    "letter_address",
+    "letter_signatory_name",
+    "letter_signatory_title",
+    "letter_logo_key",
 )
 
 
@@ -130,15 +154,21 @@ def _name_taken(name: str, *, except_id: int | None = None) -> bool:
 def create_fund(*, name: str, total_budget, description: str | None, by: User, now: datetime | None = None):  # noqa: ANN001, ANN201
     if _name_taken(name):
         raise ServiceError(_l("There is already a fund with this name"))
-    fund = Fund(name=name.strip(), total_budget=total_budget, description=(description or "").strip() or None,
-                created_at=now or utcnow())
+    fund = Fund(
+        name=name.strip(),
+        total_budget=total_budget,
+        description=(description or "").strip() or None,
+        created_at=now or utcnow(),
+    )
     db.session.add(fund)
     db.session.flush()
     audit.record("fund.created", fund, by=by, after=audit.snapshot(fund, FUND_FIELDS), now=now)
     return fund
 
 
-def update_fund(fund, *, name: str, total_budget, description: str | None, by: User, now: datetime | None = None) -> None:  # noqa: ANN001
+def update_fund(
+    fund, *, name: str, total_budget, description: str | None, by: User, now: datetime | None = None
+) -> None:  # noqa: ANN001
     if _name_taken(name, except_id=fund.id):
         raise ServiceError(_l("There is already a fund with this name"))
     before = audit.snapshot(fund, FUND_FIELDS)
@@ -149,8 +179,13 @@ def update_fund(fund, *, name: str, total_budget, description: str | None, by: U
 
 def create_round(fund, *, by: User, now: datetime | None = None, **fields) -> Round:  # noqa: ANN001, ANN003
     """A new draft round in ``fund`` with the given details (see ROUND_DETAIL_FIELDS)."""
-    round_ = Round(fund=fund, status=RoundStatus.DRAFT, created_at=now or utcnow(),
-                   allowed_legal_forms=[form.value for form in LegalForm], excluded_purposes=[])
+    round_ = Round(
+        fund=fund,
+        status=RoundStatus.DRAFT,
+        created_at=now or utcnow(),
+        allowed_legal_forms=[form.value for form in LegalForm],
+        excluded_purposes=[],
+    )
     db.session.add(round_)
     _apply(round_, fields, ROUND_DETAIL_FIELDS)
     db.session.flush()
@@ -164,8 +199,15 @@ def update_round(round_: Round, *, by: User, now: datetime | None = None, **fiel
     _record_if_changed("round.updated", round_, before, ROUND_DETAIL_FIELDS, by=by, now=now)
 
 
-def update_eligibility(round_: Round, *, allowed_legal_forms: list[str], income_ceiling, excluded_purposes: list[str],
-                       by: User, now: datetime | None = None) -> None:  # noqa: ANN001
+def update_eligibility(
+    round_: Round,
+    *,
+    allowed_legal_forms: list[str],
+    income_ceiling,
+    excluded_purposes: list[str],
+    by: User,
+    now: datetime | None = None,
+) -> None:  # noqa: ANN001
     valid = {form.value for form in LegalForm}
     if not allowed_legal_forms or not set(allowed_legal_forms) <= valid:
         raise ServiceError(_l("Select at least one kind of group that can apply"))
@@ -198,8 +240,15 @@ def _apply(obj, fields: dict, allowed: tuple[str, ...]) -> None:  # noqa: ANN001
         setattr(obj, name, value.strip() or None if isinstance(value, str) and name == "guidance" else value)
 
 
-def _record_if_changed(action: str, obj, before: dict, fields: tuple[str, ...], *, by: User,  # noqa: ANN001
-                       now: datetime | None) -> None:
+def _record_if_changed(
+    action: str,
+    obj,
+    before: dict,
+    fields: tuple[str, ...],
+    *,
+    by: User,  # noqa: ANN001
+    now: datetime | None,
+) -> None:
     after = audit.snapshot(obj, fields)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:

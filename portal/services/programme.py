@@ -68,8 +68,14 @@ def set_work_stream_retired(stream: WorkStream, retired: bool, *, by: User, now:
     if stream.is_retired == retired:
         return
     stream.is_retired = retired
-    audit.record("work_stream.retired" if retired else "work_stream.reinstated", stream, by=by,
-                 before={"is_retired": not retired}, after={"is_retired": retired}, now=now)
+    audit.record(
+        "work_stream.retired" if retired else "work_stream.reinstated",
+        stream,
+        by=by,
+        before={"is_retired": not retired},
+        after={"is_retired": retired},
+        now=now,
+    )
 
 
 # --- output measures --------------------------------------------------------------------------
@@ -111,8 +117,14 @@ def set_measure_retired(measure: OutputMeasure, retired: bool, *, by: User, now:
     if measure.is_retired == retired:
         return
     measure.is_retired = retired
-    audit.record("measure.retired" if retired else "measure.reinstated", measure, by=by,
-                 before={"is_retired": not retired}, after={"is_retired": retired}, now=now)
+    audit.record(
+        "measure.retired" if retired else "measure.reinstated",
+        measure,
+        by=by,
+        before={"is_retired": not retired},
+        after={"is_retired": retired},
+        now=now,
+    )
 
 
 # --- standard conditions ----------------------------------------------------------------------
@@ -126,7 +138,9 @@ def add_condition(round_: Round, *, title: str, body: str, by: User, now: dateti
     return condition
 
 
-def update_condition(condition: RoundCondition, *, title: str, body: str, by: User, now: datetime | None = None) -> None:
+def update_condition(
+    condition: RoundCondition, *, title: str, body: str, by: User, now: datetime | None = None
+) -> None:
     before = audit.snapshot(condition, CONDITION_FIELDS)
     condition.title, condition.body = title.strip(), body.strip()
     _changed("condition.updated", condition, before, CONDITION_FIELDS, by=by, now=now)
@@ -144,5 +158,11 @@ def set_condition_archived(condition: RoundCondition, archived: bool, *, by: Use
     if condition.is_archived == archived:
         return
     condition.is_archived = archived
-    audit.record("condition.archived" if archived else "condition.restored", condition, by=by,
-                 before={"is_archived": not archived}, after={"is_archived": archived}, now=now)
+    audit.record(
+        "condition.archived" if archived else "condition.restored",
+        condition,
+        by=by,
+        before={"is_archived": not archived},
+        after={"is_archived": archived},
+        now=now,
+    )

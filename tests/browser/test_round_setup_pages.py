@@ -19,8 +19,13 @@ def officer_page(page, make_user, make_round, sign_in_page):  # noqa: ANN001, AN
     programme.set_work_stream_retired(round_.work_streams[1], True, by=officer)
     db.session.commit()
     sign_in_page(page, officer)
-    page.ids = {"round": round_.id, "fund": round_.fund_id, "stream": round_.work_streams[0].id,
-                "measure": round_.work_streams[0].measures[0].id, "condition": round_.conditions[0].id}
+    page.ids = {
+        "round": round_.id,
+        "fund": round_.fund_id,
+        "stream": round_.work_streams[0].id,
+        "measure": round_.work_streams[0].measures[0].id,
+        "condition": round_.conditions[0].id,
+    }
     return page
 
 

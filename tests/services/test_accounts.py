@@ -25,7 +25,9 @@ def test_passwords_are_stored_as_argon2id_hashes_never_as_text(db, make_user):
 def test_emails_are_case_insensitive_and_unique(db, make_user):
     make_user(email="Amina@Example.org")
     with pytest.raises(accounts.EmailTaken):
-        accounts.create_user("amina@example.org", "Someone Else", roles={Role.APPLICANT}, password=DEFAULT_PASSWORD, by=None)
+        accounts.create_user(
+            "amina@example.org", "Someone Else", roles={Role.APPLICANT}, password=DEFAULT_PASSWORD, by=None
+        )
     assert accounts.find_user_by_email(" AMINA@example.org ").email == "amina@example.org"
 
 
@@ -50,7 +52,9 @@ def test_a_disabled_user_cannot_sign_in(db, make_user):
 
 
 def test_creating_a_user_is_audited_with_roles(db):
-    user = accounts.create_user("o@example.org", "O", roles={Role.OFFICER, Role.PANEL_MEMBER}, password=DEFAULT_PASSWORD, by=None)
+    user = accounts.create_user(
+        "o@example.org", "O", roles={Role.OFFICER, Role.PANEL_MEMBER}, password=DEFAULT_PASSWORD, by=None
+    )
     db.session.commit()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.created"))
     assert event.object_id == user.id

@@ -11,8 +11,19 @@ from portal.services import accounts
 
 def test_create_user_with_several_roles(app, db):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--email", "Olu@Council.example", "--name", "Olu Ade", "--role", "officer",
-              "--role", "admin", "--password", "budget meeting on friday"]
+        args=[
+            "create-user",
+            "--email",
+            "Olu@Council.example",
+            "--name",
+            "Olu Ade",
+            "--role",
+            "officer",
+            "--role",
+            "admin",
+            "--password",
+            "budget meeting on friday",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Created olu@council.example with roles: admin, officer" in result.output
@@ -23,7 +34,17 @@ def test_create_user_with_several_roles(app, db):
 
 def test_create_user_explains_a_weak_password_and_creates_nothing(app, db):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--email", "x@council.example", "--name", "X", "--role", "officer", "--password", "letmein"]
+        args=[
+            "create-user",
+            "--email",
+            "x@council.example",
+            "--name",
+            "X",
+            "--role",
+            "officer",
+            "--password",
+            "letmein",
+        ]
     )
     assert result.exit_code == 1
     assert "Your password must be at least 8 characters long." in result.output

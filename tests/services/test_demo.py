@@ -94,7 +94,10 @@ def test_five_work_streams_with_budgets_within_the_fund(round_):
 def test_get_communities_talking_targets(round_):
     gct = streams_by_short_name(round_)["GCT"]
     assert [(m.target, m.unit) for m in gct.measures] == [
-        (250, "women"), (100, "women"), (50, "women"), (250, "women"),
+        (250, "women"),
+        (100, "women"),
+        (50, "women"),
+        (250, "women"),
     ]
     assert "digitally excluded" in gct.measures[1].name
     assert "English" in gct.measures[3].name
@@ -105,10 +108,8 @@ def test_get_communities_talking_targets(round_):
     [
         ("WMB", {(10, "organisations"), (100, "narratives"), (10, "young people")}),
         ("HT", {(20, "miles"), (10, "localities"), (50, "trained volunteers")}),
-        ("Peace Garden", {(1, "garden"), (500, "residents or visitors"), (10, "events"),
-                          (10, "activities")}),
-        ("IFL", {(15, "young people"), (50, "young people"), (10, "young people"),
-                 (30, "young people")}),
+        ("Peace Garden", {(1, "garden"), (500, "residents or visitors"), (10, "events"), (10, "activities")}),
+        ("IFL", {(15, "young people"), (50, "young people"), (10, "young people"), (30, "young people")}),
     ],
 )
 def test_every_numeric_target_of_the_programme_appears(round_, short_name, expected):
@@ -123,8 +124,7 @@ def test_measure_counts_follow_the_master_table(round_):
 
 
 def test_qualitative_measures_have_no_target_and_dates_are_named(round_):
-    qualitative = [m for ws in round_.work_streams for m in ws.measures
-                   if m.kind == MeasureKind.QUALITATIVE]
+    qualitative = [m for ws in round_.work_streams for m in ws.measures if m.kind == MeasureKind.QUALITATIVE]
     assert len(qualitative) == 5
     assert all(m.target is None for m in qualitative)
     names = " ".join(m.name for m in qualitative)
@@ -135,8 +135,16 @@ def test_qualitative_measures_have_no_target_and_dates_are_named(round_):
 def test_ten_demo_localities_each_with_wards(db, seeded):
     localities = db.session.scalars(select(Locality).order_by(Locality.position)).all()
     assert [loc.name for loc in localities] == [
-        "Edgbaston", "Erdington", "Hall Green", "Hodge Hill", "Ladywood",
-        "Northfield", "Perry Barr", "Selly Oak", "Sutton Coldfield", "Yardley",
+        "Edgbaston",
+        "Erdington",
+        "Hall Green",
+        "Hodge Hill",
+        "Ladywood",
+        "Northfield",
+        "Perry Barr",
+        "Selly Oak",
+        "Sutton Coldfield",
+        "Yardley",
     ]
     assert [loc.position for loc in localities] == list(range(10))
     for locality in localities:
@@ -197,8 +205,12 @@ def test_no_real_email_domains(db, seeded):
 
 @pytest.mark.parametrize(
     ("label", "role"),
-    [("applicant", Role.APPLICANT), ("panel member", Role.PANEL_MEMBER),
-     ("officer", Role.OFFICER), ("admin", Role.ADMIN)],
+    [
+        ("applicant", Role.APPLICANT),
+        ("panel member", Role.PANEL_MEMBER),
+        ("officer", Role.OFFICER),
+        ("admin", Role.ADMIN),
+    ],
 )
 def test_each_account_signs_in_with_its_role(seeded, label, role):
     by_label = {row[0]: row for row in seeded}

@@ -71,8 +71,11 @@ def test_an_applicant_cannot_change_a_round(db, make_user, make_round):
 def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_user, make_round):
     officer = make_user(roles={Role.OFFICER})
     source = make_round(
-        status=RoundStatus.DECIDED, guidance="Read this first.", income_ceiling=Decimal("250000"),
-        allowed_legal_forms=["charity", "faith"], max_amount=Decimal("4000"),
+        status=RoundStatus.DECIDED,
+        guidance="Read this first.",
+        income_ceiling=Decimal("250000"),
+        allowed_legal_forms=["charity", "faith"],
+        max_amount=Decimal("4000"),
     )
     source.work_streams[1].is_retired = True
     source.criteria[2].is_archived = True
@@ -86,14 +89,20 @@ def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_u
     assert copy.id != source.id
     assert (copy.status, copy.opens_at, copy.closes_at) == (RoundStatus.DRAFT, None, None)
     assert (copy.title, copy.reference_prefix, copy.copied_from_round_id) == ("Next year", "TST-2027-", source.id)
-    assert (copy.guidance, copy.income_ceiling, copy.max_amount) == ("Read this first.", Decimal("250000"), Decimal("4000"))
+    assert (copy.guidance, copy.income_ceiling, copy.max_amount) == (
+        "Read this first.",
+        Decimal("250000"),
+        Decimal("4000"),
+    )
     assert copy.allowed_legal_forms == ["charity", "faith"]
     assert [ws.name for ws in copy.work_streams] == ["Work stream 1"]
     assert [(m.name, m.target, m.kind) for m in copy.work_streams[0].measures] == [
         (m.name, m.target, m.kind) for m in source.work_streams[0].measures
     ]
     assert [(c.title, c.weight, c.word_limit) for c in copy.criteria] == [
-        ("Criterion 1", Decimal("2"), 250), ("Criterion 2", Decimal("1"), None)]
+        ("Criterion 1", Decimal("2"), 250),
+        ("Criterion 2", Decimal("1"), None),
+    ]
     # The source is untouched: its records are not moved, only copied.
     assert len(source.work_streams) == 2 and len(source.criteria) == 3
     assert db.session.scalar(select(func.count(Round.id))) == 2
@@ -101,5 +110,6 @@ def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_u
     assert db.session.scalar(select(func.count(OutputMeasure.id))) == 6
     assert db.session.scalar(select(func.count(Criterion.id))) == 5
     assert db.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "round.copied")) == {
-        "copied_from": source.id, "title": "Next year"
+        "copied_from": source.id,
+        "title": "Next year",
     }

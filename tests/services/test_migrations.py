@@ -18,9 +18,7 @@ from tests.conftest import make_test_config
 
 def _differences(engine) -> list:  # noqa: ANN001
     with engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_item": render_migration_item}
-        )
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_item": render_migration_item})
         return compare_metadata(context, db.metadata)
 
 

@@ -25,8 +25,15 @@ def events(db, action: str) -> list[AuditEvent]:  # noqa: ANN001
 
 def test_a_new_work_stream_goes_last_and_is_audited_against_its_round(db, officer, make_round):
     round_ = make_round(work_streams=2)
-    stream = programme.add_work_stream(round_, name="Get Communities Talking", short_name="GCT", description="",
-                                       who_it_is_for="Women", budget=Decimal("145000"), by=officer)
+    stream = programme.add_work_stream(
+        round_,
+        name="Get Communities Talking",
+        short_name="GCT",
+        description="",
+        who_it_is_for="Women",
+        budget=Decimal("145000"),
+        by=officer,
+    )
     db.session.commit()
     assert stream.position == 2
     assert stream.description is None  # empty text is stored as nothing
@@ -37,8 +44,9 @@ def test_a_new_work_stream_goes_last_and_is_audited_against_its_round(db, office
 
 def test_changing_a_work_stream_records_only_what_changed(db, officer, make_round):
     stream = make_round().work_streams[0]
-    programme.update_work_stream(stream, name=stream.name, short_name="", description="", who_it_is_for="",
-                                 budget=Decimal("30000"), by=officer)
+    programme.update_work_stream(
+        stream, name=stream.name, short_name="", description="", who_it_is_for="", budget=Decimal("30000"), by=officer
+    )
     db.session.commit()
     [event] = events(db, "work_stream.updated")
     assert event.before == {"budget": "25000.00"}
@@ -50,8 +58,9 @@ def test_reordering_work_streams(db, officer, make_round):
     first, second, third = round_.work_streams
     programme.move_work_stream(third, Direction.UP, by=officer)
     db.session.commit()
-    order = db.session.scalars(select(WorkStream.name).where(WorkStream.round_id == round_.id)
-                               .order_by(WorkStream.position)).all()
+    order = db.session.scalars(
+        select(WorkStream.name).where(WorkStream.round_id == round_.id).order_by(WorkStream.position)
+    ).all()
     assert order == ["Work stream 1", "Work stream 3", "Work stream 2"]
     programme.move_work_stream(first, Direction.UP, by=officer)  # already first: nothing happens
     db.session.commit()
@@ -67,19 +76,30 @@ def test_retiring_keeps_the_work_stream_and_its_measures(db, officer, make_round
     programme.set_work_stream_retired(stream, False, by=officer)
     db.session.commit()
     assert [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))][-2:] == [
-        "work_stream.retired", "work_stream.reinstated"]
+        "work_stream.retired",
+        "work_stream.reinstated",
+    ]
 
 
 def test_a_numeric_measure_needs_a_target_and_a_qualitative_one_has_none(db, officer, make_round):
     stream = make_round().work_streams[0]
     with pytest.raises(ServiceError, match="Enter the programme target"):
-        programme.add_measure(stream, name="Women involved", unit="women", kind=MeasureKind.NUMERIC, target=None,
-                              help_text="", by=officer)
+        programme.add_measure(
+            stream, name="Women involved", unit="women", kind=MeasureKind.NUMERIC, target=None, help_text="", by=officer
+        )
     with pytest.raises(ServiceError, match="has no number target"):
-        programme.add_measure(stream, name="Stories", unit="stories", kind=MeasureKind.QUALITATIVE, target=5,
-                              help_text="", by=officer)
-    measure = programme.add_measure(stream, name="Women involved", unit="women", kind=MeasureKind.NUMERIC,
-                                    target=250, help_text="Count each woman once.", by=officer)
+        programme.add_measure(
+            stream, name="Stories", unit="stories", kind=MeasureKind.QUALITATIVE, target=5, help_text="", by=officer
+        )
+    measure = programme.add_measure(
+        stream,
+        name="Women involved",
+        unit="women",
+        kind=MeasureKind.NUMERIC,
+        target=250,
+        help_text="Count each woman once.",
+        by=officer,
+    )
     db.session.commit()
     assert (measure.position, measure.target) == (2, 250)
     assert events(db, "measure.added")[0].round_id == stream.round_id
@@ -104,29 +124,45 @@ def test_retiring_a_measure_keeps_it(db, officer, make_round):
 
 def test_conditions_are_added_in_order_moved_and_archived(db, officer, make_round):
     round_ = make_round()
-    wage = programme.add_condition(round_, title="Real Living Wage", body="Pay at least the Real Living Wage.",
-                                   by=officer)
+    wage = programme.add_condition(
+        round_, title="Real Living Wage", body="Pay at least the Real Living Wage.", by=officer
+    )
     safe = programme.add_condition(round_, title="Safeguarding", body="Keep a safeguarding policy.", by=officer)
     programme.move_condition(safe, Direction.UP, by=officer)
     programme.set_condition_archived(wage, True, by=officer)
     db.session.commit()
     assert [(c.title, c.position, c.is_archived) for c in sorted(round_.conditions, key=lambda c: c.position)] == [
-        ("Safeguarding", 0, False), ("Real Living Wage", 1, True)]
+        ("Safeguarding", 0, False),
+        ("Real Living Wage", 1, True),
+    ]
     assert {e.round_id for e in events(db, "condition.added")} == {round_.id}
 
 
 def test_creating_a_fund_and_a_round(db, officer):
-    fund = funding.create_fund(name="Neighbourhood Fund", total_budget=Decimal("200000"), description=" ",
-                               by=officer)
-    round_ = funding.create_round(fund, title="Spring 2027", reference_prefix="NF-2027-", opens_at=None,
-                                  closes_at=None, min_amount=Decimal("500"), max_amount=Decimal("5000"), guidance="",
-                                  by=officer)
+    fund = funding.create_fund(name="Neighbourhood Fund", total_budget=Decimal("200000"), description=" ", by=officer)
+    round_ = funding.create_round(
+        fund,
+        title="Spring 2027",
+        reference_prefix="NF-2027-",
+        opens_at=None,
+        closes_at=None,
+        min_amount=Decimal("500"),
+        max_amount=Decimal("5000"),
+        guidance="",
+        by=officer,
+    )
     db.session.commit()
     assert fund.description is None
     assert round_.status == "draft"
     assert round_.guidance is None
-    assert set(round_.allowed_legal_forms) == {"unconstituted", "community_group", "charity", "cic_or_company",
-                                               "faith", "social_enterprise"}
+    assert set(round_.allowed_legal_forms) == {
+        "unconstituted",
+        "community_group",
+        "charity",
+        "cic_or_company",
+        "faith",
+        "social_enterprise",
+    }
     with pytest.raises(ServiceError, match="already a fund with this name"):
         funding.create_fund(name="neighbourhood fund", total_budget=Decimal("1"), description=None, by=officer)
 
@@ -134,15 +170,24 @@ def test_creating_a_fund_and_a_round(db, officer):
 def test_eligibility_settings_are_checked_and_audited(db, officer, make_round):
     round_ = make_round()
     with pytest.raises(ServiceError):
-        funding.update_eligibility(round_, allowed_legal_forms=[], income_ceiling=None, excluded_purposes=[],
-                                   by=officer)
-    funding.update_eligibility(round_, allowed_legal_forms=["faith", "charity"], income_ceiling=Decimal("100000"),
-                               excluded_purposes=["Religious worship"], by=officer)
+        funding.update_eligibility(
+            round_, allowed_legal_forms=[], income_ceiling=None, excluded_purposes=[], by=officer
+        )
+    funding.update_eligibility(
+        round_,
+        allowed_legal_forms=["faith", "charity"],
+        income_ceiling=Decimal("100000"),
+        excluded_purposes=["Religious worship"],
+        by=officer,
+    )
     db.session.commit()
     assert round_.allowed_legal_forms == ["charity", "faith"]
     [event] = events(db, "round.eligibility_changed")
-    assert event.after == {"allowed_legal_forms": ["charity", "faith"], "income_ceiling": "100000.00",
-                           "excluded_purposes": ["Religious worship"]}
+    assert event.after == {
+        "allowed_legal_forms": ["charity", "faith"],
+        "income_ceiling": "100000.00",
+        "excluded_purposes": ["Religious worship"],
+    }
 
 
 def test_copying_a_round_brings_its_conditions_and_letter_settings(db, officer, make_round):

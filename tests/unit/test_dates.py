@@ -13,9 +13,19 @@ LONDON = "Europe/London"
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("5pm", time(17)), ("5:30pm", time(17, 30)), ("17:30", time(17, 30)), ("17.30", time(17, 30)),
-     ("9", time(9)), ("12pm", time(12)), ("12am", time(0)), ("noon", time(12)), ("Midday", time(12)),
-     ("11:59 p.m.", time(23, 59)), (" 09:05 ", time(9, 5))],
+    [
+        ("5pm", time(17)),
+        ("5:30pm", time(17, 30)),
+        ("17:30", time(17, 30)),
+        ("17.30", time(17, 30)),
+        ("9", time(9)),
+        ("12pm", time(12)),
+        ("12am", time(0)),
+        ("noon", time(12)),
+        ("Midday", time(12)),
+        ("11:59 p.m.", time(23, 59)),
+        (" 09:05 ", time(9, 5)),
+    ],
 )
 def test_times_as_people_write_them(text, expected):
     assert parse_time(text) == expected
@@ -34,9 +44,13 @@ def test_dates_from_three_boxes():
 
 @pytest.mark.parametrize(
     ("parts", "message"),
-    [(("", "", ""), "Enter a date"), (("7", "", "2027"), "The date must include a month"),
-     (("31", "2", "2027"), "The date must be a real date"), (("7", "3", "27"), "The year must include 4 numbers"),
-     (("seven", "3", "2027"), "written in numbers")],
+    [
+        (("", "", ""), "Enter a date"),
+        (("7", "", "2027"), "The date must include a month"),
+        (("31", "2", "2027"), "The date must be a real date"),
+        (("7", "3", "27"), "The year must include 4 numbers"),
+        (("seven", "3", "2027"), "written in numbers"),
+    ],
 )
 def test_date_problems_name_what_is_wrong(parts, message):
     with pytest.raises(DateProblem, match=message):

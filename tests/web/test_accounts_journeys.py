@@ -29,10 +29,14 @@ def test_a_new_applicant_signs_up_and_lands_on_their_home_page(client, db, outbo
     ("fields", "message"),
     [
         ({"full_name": "", "email": "a@example.org", "password": "sunflowers in the park"}, "Enter your full name"),
-        ({"full_name": "A", "email": "not-an-email", "password": "sunflowers in the park"},
-         "Enter an email address in the correct format, like name@example.com"),
-        ({"full_name": "A", "email": "a@example.org", "password": "short"},
-         "Your password must be at least 8 characters long."),
+        (
+            {"full_name": "A", "email": "not-an-email", "password": "sunflowers in the park"},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"full_name": "A", "email": "a@example.org", "password": "short"},
+            "Your password must be at least 8 characters long.",
+        ),
         ({"full_name": "A", "email": "a@example.org", "password": "password123"}, "This password is too common"),
     ],
 )
@@ -49,7 +53,9 @@ def test_sign_up_errors_keep_what_was_typed(client, fields, message):
 
 def test_signing_up_twice_with_one_address_is_explained(client, make_user):
     make_user(email="taken@example.org")
-    response = client.submit("/sign-up", {"full_name": "B", "email": "taken@example.org", "password": "sunflowers in the park"})
+    response = client.submit(
+        "/sign-up", {"full_name": "B", "email": "taken@example.org", "password": "sunflowers in the park"}
+    )
     assert "An account with this email address already exists" in visible_text(response.data)
 
 
@@ -99,7 +105,8 @@ def test_reset_with_mismatched_passwords_is_explained(client, make_user, outbox)
 def test_after_sign_in_only_relative_paths_are_followed(client, make_user, next_url, expected):
     user = make_user(roles={"officer"})
     response = client.submit(
-        f"/sign-in?next={next_url}", {"email": user.email, "password": "correct horse battery staple"},
+        f"/sign-in?next={next_url}",
+        {"email": user.email, "password": "correct horse battery staple"},
         from_url="/sign-in",
     )
     assert response.headers["Location"] == expected
@@ -110,7 +117,9 @@ def test_a_page_that_needs_sign_in_comes_back_after_it(client, make_user):
     first = client.get("/officers/")
     assert first.headers["Location"] == "/sign-in?next=/officers/"
     response = client.submit(
-        "/sign-in?next=/officers/", {"email": user.email, "password": "correct horse battery staple"}, from_url="/sign-in"
+        "/sign-in?next=/officers/",
+        {"email": user.email, "password": "correct horse battery staple"},
+        from_url="/sign-in",
     )
     assert response.headers["Location"] == "/officers/"
 
@@ -120,20 +129,30 @@ def test_sign_in_is_rate_limited(client, make_user):
     page = client.get("/sign-in")
     token = csrf_token_from(page.data)
     statuses = [
-        client.post("/sign-in", data={"csrf_token": token, "email": user.email, "password": "wrong guess here"}).status_code
+        client.post(
+            "/sign-in", data={"csrf_token": token, "email": user.email, "password": "wrong guess here"}
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
-    blocked = client.post("/sign-in", data={"csrf_token": token, "email": user.email, "password": "correct horse battery staple"})
+    blocked = client.post(
+        "/sign-in", data={"csrf_token": token, "email": user.email, "password": "correct horse battery staple"}
+    )
     assert blocked.status_code == 429
     assert page_title(blocked.data).startswith("Error: Too many attempts")
 
 
 @pytest.mark.parametrize(
     ("role", "path"),
-    [("applicant", "/officers/"), ("applicant", "/admin/"), ("applicant", "/panel/"), ("panel_member", "/officers/"),
-     ("officer", "/admin/"), ("officer", "/applicant/")],
+    [
+        ("applicant", "/officers/"),
+        ("applicant", "/admin/"),
+        ("applicant", "/panel/"),
+        ("panel_member", "/officers/"),
+        ("officer", "/admin/"),
+        ("officer", "/applicant/"),
+    ],
 )
 def test_each_role_is_kept_to_its_own_pages(client, login_as, role, path):
     login_as(role)

@@ -22,8 +22,12 @@ def test_an_expired_token_keeps_everything_typed(client, monkeypatch):
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 9 * 3600)
     response = client.post(
         "/sign-up",
-        data={"csrf_token": token, "full_name": "Nadia Begum", "email": "nadia@example.org",
-              "password": "tea and biscuits at four"},
+        data={
+            "csrf_token": token,
+            "full_name": "Nadia Begum",
+            "email": "nadia@example.org",
+            "password": "tea and biscuits at four",
+        },
     )
     html = response.data.decode()
     assert response.status_code == 200
@@ -34,8 +38,12 @@ def test_an_expired_token_keeps_everything_typed(client, monkeypatch):
     # Nothing was created; the new token on the page lets the person simply submit again (hours later).
     again = client.post(
         "/sign-up",
-        data={"csrf_token": csrf_token_from(html), "full_name": "Nadia Begum", "email": "nadia@example.org",
-              "password": "tea and biscuits at four"},
+        data={
+            "csrf_token": csrf_token_from(html),
+            "full_name": "Nadia Begum",
+            "email": "nadia@example.org",
+            "password": "tea and biscuits at four",
+        },
     )
     assert again.status_code == 302
 

@@ -119,19 +119,23 @@ def test_officer_sees_the_programme_and_a_round_with_its_targets(client, login_a
 def test_officer_closes_a_round_and_it_is_audited(client, db, login_as, make_round):
     officer = login_as("officer")
     round_ = make_round()
-    response = client.submit(f"/officers/rounds/{round_.id}/status", {"status": "closed"},
-                             from_url=f"/officers/rounds/{round_.id}")
+    response = client.submit(
+        f"/officers/rounds/{round_.id}/status", {"status": "closed"}, from_url=f"/officers/rounds/{round_.id}"
+    )
     assert response.headers["Location"] == f"/officers/rounds/{round_.id}"
     assert "The round is now Closed." in visible_text(client.get(response.headers["Location"]).data)
     assert db.session.get(Round, round_.id).status == RoundStatus.CLOSED
-    assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "round.status_changed")) == officer.id
+    assert (
+        db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "round.status_changed")) == officer.id
+    )
 
 
 def test_a_refused_status_change_is_explained(client, db, login_as, make_round):
     login_as("officer")
     round_ = make_round(status=RoundStatus.DRAFT, work_streams=0)
-    response = client.submit(f"/officers/rounds/{round_.id}/status", {"status": "open"},
-                             from_url=f"/officers/rounds/{round_.id}")
+    response = client.submit(
+        f"/officers/rounds/{round_.id}/status", {"status": "open"}, from_url=f"/officers/rounds/{round_.id}"
+    )
     assert "Add at least one work stream." in visible_text(client.get(response.headers["Location"]).data)
     assert db.session.get(Round, round_.id).status == RoundStatus.DRAFT
 
@@ -142,7 +146,9 @@ def test_officer_copies_a_round(client, db, login_as, make_round):
     bad = client.submit(f"/officers/rounds/{round_.id}/copy", {"title": "2027 round", "reference_prefix": "CIF 2027"})
     assert "Use only letters, numbers and hyphens" in visible_text(bad.data)
     assert 'value="2027 round"' in bad.data.decode()
-    response = client.submit(f"/officers/rounds/{round_.id}/copy", {"title": "2027 round", "reference_prefix": "CIF-2027-"})
+    response = client.submit(
+        f"/officers/rounds/{round_.id}/copy", {"title": "2027 round", "reference_prefix": "CIF-2027-"}
+    )
     copy = db.session.scalar(select(Round).where(Round.title == "2027 round"))
     assert response.headers["Location"] == f"/officers/rounds/{copy.id}"
     assert copy.status == RoundStatus.DRAFT

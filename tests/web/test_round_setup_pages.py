@@ -26,8 +26,10 @@ def test_create_a_fund_keeps_input_on_error_and_saves(client, db, officer):
     assert "Enter an amount in pounds, like 5000 or 2500.50" in visible_text(bad.data)
     assert 'value="Neighbourhood Fund"' in bad.data.decode()
     assert page_title(bad.data).startswith("Error: Create a fund")
-    good = client.submit("/officers/funds/new", {"name": "Neighbourhood Fund", "total_budget": "£200,000",
-                                                 "description": "Small grants."})
+    good = client.submit(
+        "/officers/funds/new",
+        {"name": "Neighbourhood Fund", "total_budget": "£200,000", "description": "Small grants."},
+    )
     assert good.headers["Location"] == "/officers/"
     fund = db.session.scalar(select(Fund))
     assert (fund.name, fund.total_budget) == ("Neighbourhood Fund", Decimal("200000"))
@@ -36,12 +38,24 @@ def test_create_a_fund_keeps_input_on_error_and_saves(client, db, officer):
 
 def test_create_a_round_with_uk_dates_across_the_clock_change(client, db, officer, make_round):
     fund = make_round().fund
-    response = client.submit(f"/officers/funds/{fund.id}/rounds/new", {
-        "title": "Spring 2031", "reference_prefix": "SP-2031-",
-        "opens_on-day": "1", "opens_on-month": "3", "opens_on-year": "2031", "opens_time": "9am",
-        "closes_on-day": "15", "closes_on-month": "4", "closes_on-year": "2031", "closes_time": "noon",
-        "min_amount": "500", "max_amount": "5,000", "guidance": "Read the criteria first.",
-    })
+    response = client.submit(
+        f"/officers/funds/{fund.id}/rounds/new",
+        {
+            "title": "Spring 2031",
+            "reference_prefix": "SP-2031-",
+            "opens_on-day": "1",
+            "opens_on-month": "3",
+            "opens_on-year": "2031",
+            "opens_time": "9am",
+            "closes_on-day": "15",
+            "closes_on-month": "4",
+            "closes_on-year": "2031",
+            "closes_time": "noon",
+            "min_amount": "500",
+            "max_amount": "5,000",
+            "guidance": "Read the criteria first.",
+        },
+    )
     round_ = db.session.scalar(select(Round).where(Round.title == "Spring 2031"))
     assert response.headers["Location"] == f"/officers/rounds/{round_.id}"
     assert round_.status == RoundStatus.DRAFT
@@ -57,8 +71,10 @@ def test_create_a_round_with_uk_dates_across_the_clock_change(client, db, office
     [
         ({"closes_on-day": "31", "closes_on-month": "2", "closes_on-year": "2031"}, "The date must be a real date"),
         ({"closes_time": "tea time"}, "Enter a time like 5pm, 5:30pm or 17:30"),
-        ({"closes_on-day": "30", "closes_on-month": "3", "closes_on-year": "2031", "closes_time": "1:30am"},
-         "the clocks go forward"),
+        (
+            {"closes_on-day": "30", "closes_on-month": "3", "closes_on-year": "2031", "closes_time": "1:30am"},
+            "the clocks go forward",
+        ),
         ({"max_amount": "100"}, "The largest grant must be at least the smallest grant"),
         ({"closes_on-day": "", "closes_on-month": "", "closes_on-year": ""}, "Enter the closing date"),
         ({"reference_prefix": "SP 2031"}, "Use only letters, numbers and hyphens"),
@@ -66,8 +82,16 @@ def test_create_a_round_with_uk_dates_across_the_clock_change(client, db, office
 )
 def test_round_form_errors_are_explained_and_keep_what_was_typed(client, officer, make_round, fields, message):
     fund = make_round().fund
-    data = {"title": "Spring", "reference_prefix": "SP-2031-", "closes_on-day": "15", "closes_on-month": "4",
-            "closes_on-year": "2031", "closes_time": "noon", "min_amount": "500", "max_amount": "5000"}
+    data = {
+        "title": "Spring",
+        "reference_prefix": "SP-2031-",
+        "closes_on-day": "15",
+        "closes_on-month": "4",
+        "closes_on-year": "2031",
+        "closes_time": "noon",
+        "min_amount": "500",
+        "max_amount": "5000",
+    }
     data.update(fields)
     response = client.submit(f"/officers/funds/{fund.id}/rounds/new", data)
     html = response.data.decode()
@@ -81,9 +105,19 @@ def test_editing_a_round_shows_uk_times_and_saves_changes(client, db, officer, m
     form = client.get(f"/officers/rounds/{round_.id}/edit").data.decode()
     assert 'name="closes_on-day" type="text" value="1"' in form or 'value="1"' in form
     assert 'value="12:00"' in form  # noon BST, shown as typed in UK time
-    client.submit(f"/officers/rounds/{round_.id}/edit", {
-        "title": "Renamed", "reference_prefix": "TST-2026-", "closes_on-day": "1", "closes_on-month": "7",
-        "closes_on-year": "2031", "closes_time": "5pm", "min_amount": "500", "max_amount": "5000"})
+    client.submit(
+        f"/officers/rounds/{round_.id}/edit",
+        {
+            "title": "Renamed",
+            "reference_prefix": "TST-2026-",
+            "closes_on-day": "1",
+            "closes_on-month": "7",
+            "closes_on-year": "2031",
+            "closes_time": "5pm",
+            "min_amount": "500",
+            "max_amount": "5000",
+        },
+    )
     stored = db.session.get(Round, round_.id)
     assert stored.title == "Renamed"
     assert stored.closes_at == datetime(2031, 7, 1, 16, 0, tzinfo=UTC)
@@ -93,15 +127,18 @@ def test_editing_a_round_shows_uk_times_and_saves_changes(client, db, officer, m
 
 def test_work_streams_and_measures_through_the_pages(client, db, officer, make_round):
     round_ = make_round(work_streams=0, status=RoundStatus.DRAFT)
-    response = client.submit(f"/officers/rounds/{round_.id}/work-streams/new", {
-        "name": "Get Communities Talking", "short_name": "GCT", "budget": "145000"})
+    response = client.submit(
+        f"/officers/rounds/{round_.id}/work-streams/new",
+        {"name": "Get Communities Talking", "short_name": "GCT", "budget": "145000"},
+    )
     stream = db.session.scalar(select(WorkStream).where(WorkStream.round_id == round_.id))
     assert response.headers["Location"] == f"/officers/work-streams/{stream.id}/measures/new"
     bad = client.submit(response.headers["Location"], {"name": "Women involved", "kind": "numeric", "unit": "women"})
     assert "Enter the programme target" in visible_text(bad.data)
     assert 'value="Women involved"' in bad.data.decode()
-    client.submit(response.headers["Location"], {"name": "Women involved", "kind": "numeric", "unit": "women",
-                                                 "target": "250"})
+    client.submit(
+        response.headers["Location"], {"name": "Women involved", "kind": "numeric", "unit": "women", "target": "250"}
+    )
     client.submit(response.headers["Location"], {"name": "Stories shared", "kind": "qualitative", "unit": "stories"})
     measures = db.session.scalars(select(OutputMeasure).order_by(OutputMeasure.position)).all()
     assert [(m.name, m.target) for m in measures] == [("Women involved", 250), ("Stories shared", None)]
@@ -113,9 +150,12 @@ def test_work_streams_and_measures_through_the_pages(client, db, officer, make_r
 def test_reorder_and_retire_a_work_stream_with_buttons(client, db, officer, make_round):
     round_ = make_round(work_streams=2)
     second = round_.work_streams[1]
-    client.submit(f"/officers/work-streams/{second.id}/move", {"direction": "up"}, from_url=f"/officers/rounds/{round_.id}")
-    names = db.session.scalars(select(WorkStream.name).where(WorkStream.round_id == round_.id)
-                               .order_by(WorkStream.position)).all()
+    client.submit(
+        f"/officers/work-streams/{second.id}/move", {"direction": "up"}, from_url=f"/officers/rounds/{round_.id}"
+    )
+    names = db.session.scalars(
+        select(WorkStream.name).where(WorkStream.round_id == round_.id).order_by(WorkStream.position)
+    ).all()
     assert names == ["Work stream 2", "Work stream 1"]
     response = client.submit(f"/officers/work-streams/{second.id}/retire", {}, from_url=f"/officers/rounds/{round_.id}")
     page = visible_text(client.get(response.headers["Location"]).data)
@@ -127,10 +167,14 @@ def test_conditions_pages(client, db, officer, make_round):
     round_ = make_round()
     bad = client.submit(f"/officers/rounds/{round_.id}/conditions/new", {"title": "Real Living Wage", "body": ""})
     assert "Enter what the group agrees to" in visible_text(bad.data)
-    client.submit(f"/officers/rounds/{round_.id}/conditions/new", {
-        "title": "Real Living Wage", "body": "If you pay staff, pay at least the Real Living Wage."})
+    client.submit(
+        f"/officers/rounds/{round_.id}/conditions/new",
+        {"title": "Real Living Wage", "body": "If you pay staff, pay at least the Real Living Wage."},
+    )
     condition = db.session.scalar(select(RoundCondition))
-    client.submit(f"/officers/conditions/{condition.id}/archive", {}, from_url=f"/officers/rounds/{round_.id}/conditions")
+    client.submit(
+        f"/officers/conditions/{condition.id}/archive", {}, from_url=f"/officers/rounds/{round_.id}/conditions"
+    )
     page = visible_text(client.get(f"/officers/rounds/{round_.id}/conditions").data)
     assert "Real Living Wage Archived" in page
     assert "Condition archived." in page
@@ -138,19 +182,32 @@ def test_conditions_pages(client, db, officer, make_round):
 
 def test_letter_settings_and_a_logo_checked_by_its_content(client, db, officer, make_round):
     round_ = make_round()
-    client.submit(f"/officers/rounds/{round_.id}/letter", {
-        "letter_council_name": "Testshire Council", "letter_address": "1 High Street\nTestshire",
-        "letter_signatory_name": "Pat Lee", "letter_signatory_title": "Head of Communities"})
+    client.submit(
+        f"/officers/rounds/{round_.id}/letter",
+        {
+            "letter_council_name": "Testshire Council",
+            "letter_address": "1 High Street\nTestshire",
+            "letter_signatory_name": "Pat Lee",
+            "letter_signatory_title": "Head of Communities",
+        },
+    )
     assert db.session.get(Round, round_.id).letter_signatory_title == "Head of Communities"
 
-    fake = client.submit(f"/officers/rounds/{round_.id}/letter/logo",
-                         {"logo": (io.BytesIO(b"MZ\x90\x00 not an image"), "logo.png")},
-                         from_url=f"/officers/rounds/{round_.id}/letter", content_type="multipart/form-data")
+    fake = client.submit(
+        f"/officers/rounds/{round_.id}/letter/logo",
+        {"logo": (io.BytesIO(b"MZ\x90\x00 not an image"), "logo.png")},
+        from_url=f"/officers/rounds/{round_.id}/letter",
+        content_type="multipart/form-data",
+    )
     assert "The logo must be a PNG or JPG image" in visible_text(fake.data)
     assert db.session.get(Round, round_.id).letter_logo_key is None
 
-    client.submit(f"/officers/rounds/{round_.id}/letter/logo", {"logo": (io.BytesIO(PNG_BYTES), "logo.txt")},
-                  from_url=f"/officers/rounds/{round_.id}/letter", content_type="multipart/form-data")
+    client.submit(
+        f"/officers/rounds/{round_.id}/letter/logo",
+        {"logo": (io.BytesIO(PNG_BYTES), "logo.txt")},
+        from_url=f"/officers/rounds/{round_.id}/letter",
+        content_type="multipart/form-data",
+    )
     stored = db.session.get(Round, round_.id)
     assert stored.letter_logo_type == "image/png"
     served = client.get(f"/officers/rounds/{round_.id}/letter/logo")
@@ -161,7 +218,9 @@ def test_letter_settings_and_a_logo_checked_by_its_content(client, db, officer, 
 def test_history_shows_who_changed_what(client, officer, make_round):
     round_ = make_round()
     client.submit(f"/officers/rounds/{round_.id}/conditions/new", {"title": "Safeguarding", "body": "Have a policy."})
-    client.submit(f"/officers/rounds/{round_.id}/status", {"status": "closed"}, from_url=f"/officers/rounds/{round_.id}")
+    client.submit(
+        f"/officers/rounds/{round_.id}/status", {"status": "closed"}, from_url=f"/officers/rounds/{round_.id}"
+    )
     text = visible_text(client.get(f"/officers/rounds/{round_.id}/history").data)
     assert "Olu Officer Status changed status: open status: closed" in text
     assert "Olu Officer Condition added title: Safeguarding" in text
@@ -171,8 +230,13 @@ def test_history_shows_who_changed_what(client, officer, make_round):
 def test_only_officers_reach_set_up_pages(client, login_as, make_round, role):
     login_as(role)
     round_ = make_round()
-    for path in ("/officers/funds/new", f"/officers/rounds/{round_.id}/edit", f"/officers/rounds/{round_.id}/history",
-                 f"/officers/rounds/{round_.id}/conditions", f"/officers/rounds/{round_.id}/work-streams/new"):
+    for path in (
+        "/officers/funds/new",
+        f"/officers/rounds/{round_.id}/edit",
+        f"/officers/rounds/{round_.id}/history",
+        f"/officers/rounds/{round_.id}/conditions",
+        f"/officers/rounds/{round_.id}/work-streams/new",
+    ):
         assert client.get(path).status_code == 403, path
 
 

@@ -22,7 +22,7 @@ def test_each_role_lands_on_its_own_home_page(client, make_user, sign_in, role, 
     assert response.headers["Location"] == path
     page = client.get(path)
     assert page.status_code == 200
-    assert f"<h1 class=\"govuk-heading-l\">{heading}</h1>" in page.data.decode()
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in page.data.decode()
     assert page_title(page.data).startswith(heading)
 
 
