@@ -66,6 +66,23 @@ def status_label(status) -> str:  # noqa: ANN001
     return labels.get(value, str(value).replace("_", " ").capitalize())
 
 
+def status_action(current, target) -> str:  # noqa: ANN001
+    """What the button that moves a round from ``current`` to ``target`` says."""
+    from flask_babel import gettext
+
+    current, target = getattr(current, "value", current), getattr(target, "value", target)
+    if current == "closed" and target == "open":
+        return gettext("Reopen this round")
+    actions = {
+        "open": gettext("Open this round"),
+        "closed": gettext("Close this round now"),
+        "in_assessment": gettext("Start assessment"),
+        "decided": gettext("Mark as decided"),
+        "archived": gettext("Archive this round"),
+    }
+    return actions.get(target, status_label(target))
+
+
 def role_label(role) -> str:  # noqa: ANN001
     from flask_babel import gettext
 
@@ -103,6 +120,12 @@ AUDIT_ACTIONS = {
     "condition.moved": N_("Conditions reordered"),
     "condition.archived": N_("Condition archived"),
     "condition.restored": N_("Condition restored"),
+    "criterion.added": N_("Criterion added"),
+    "criterion.changed": N_("Criterion changed"),
+    "criterion.moved": N_("Criteria reordered"),
+    "criterion.archived": N_("Criterion archived"),
+    "criterion.restored": N_("Criterion restored"),
+    "fund.copied": N_("Programme copied"),
 }
 
 
@@ -145,6 +168,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(translate_message, "t")
     app.add_template_filter(status_label)
     app.add_template_filter(role_label)
+    app.add_template_global(status_action)
     app.add_template_filter(audit_action)
 
     @app.context_processor

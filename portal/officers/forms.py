@@ -29,6 +29,19 @@ from portal.fields import DateInputField, MoneyField, TimeField
 from portal.forms import PortalForm
 
 
+def reference_prefix_field() -> StringField:
+    return StringField(
+        _l("Reference prefix"),
+        description=_l("Put at the start of every reference in this round, for example CIF-2027-"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter a reference prefix")),
+            Length(max=20, message=_l("The reference prefix must be 20 characters or fewer")),
+            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use only letters, numbers and hyphens in the reference prefix")),
+        ],
+    )
+
+
 class RoundStatusForm(PortalForm):
     status = HiddenField(validators=[InputRequired()])
     submit = SubmitField(_l("Change status"), widget=GovSubmitInput())
@@ -40,17 +53,21 @@ class CopyRoundForm(PortalForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter a title for the new round")), Length(max=200)],
     )
-    reference_prefix = StringField(
-        _l("Reference prefix"),
-        description=_l("Put at the start of every reference in this round, for example CIF-2027-"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter a reference prefix")),
-            Length(max=20, message=_l("The reference prefix must be 20 characters or fewer")),
-            Regexp(r"^[A-Za-z0-9-]+$", message=_l("Use only letters, numbers and hyphens in the reference prefix")),
-        ],
-    )
+    reference_prefix = reference_prefix_field()
     submit = SubmitField(_l("Copy round"), widget=GovSubmitInput())
+
+
+class CopyFundForm(PortalForm):
+    name = StringField(
+        _l("Name of the new programme"),
+        description=_l("For example, Stronger Communities Fund 2027"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a name for the new programme")), Length(max=200)],
+    )
+    total_budget = MoneyField(
+        _l("Its total budget, in pounds"), widget=GovTextInput(), required_message=_l("Enter the total budget")
+    )
+    submit = SubmitField(_l("Copy programme"), widget=GovSubmitInput())
 
 
 class FundForm(PortalForm):
@@ -81,7 +98,7 @@ class RoundForm(PortalForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter a title for the round")), Length(max=200)],
     )
-    reference_prefix = CopyRoundForm.reference_prefix
+    reference_prefix = reference_prefix_field()
     opens_on = DateInputField(
         _l("Opening date"), description=_l("For example, 1 3 2027. Leave empty to open it by hand.")
     )

@@ -15,7 +15,7 @@ from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
 from portal.models import AuditEvent, Fund, Round, RoundCondition
-from portal.officers.forms import EligibilityForm, FundForm, LetterSettingsForm, LogoForm, RoundForm
+from portal.officers.forms import CopyFundForm, EligibilityForm, FundForm, LetterSettingsForm, LogoForm, RoundForm
 from portal.officers.routes import bp, get_round
 from portal.officers.stream_forms import ConditionForm, MoveForm, ToggleForm
 from portal.services import ServiceError, funding, programme
@@ -76,6 +76,34 @@ def edit_fund(fund_id: int):
             flash(_("Fund saved."), "success")
             return redirect(url_for("officers.home"))
     return _simple(form, _("Change the fund"), url_for("officers.home"), caption=fund.name)
+
+
+@bp.route("/funds/<int:fund_id>/copy", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+@keeps_input_on_csrf_failure
+def copy_fund(fund_id: int):
+    fund = db.get_or_404(Fund, fund_id)
+    form = CopyFundForm()
+    if form.validate_on_submit():
+        try:
+            funding.copy_fund(fund, name=form.name.data, total_budget=form.total_budget.decimal, by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.name.errors.append(translate_message(error.message))
+        else:
+            db.session.commit()
+            flash(_("Programme copied. Each round is a draft: set its dates before you open it."), "success")
+            return redirect(url_for("officers.home"))
+    return _simple(
+        form,
+        _("Copy this programme"),
+        url_for("officers.home"),
+        caption=fund.name,
+        intro=_(
+            "You get a new fund with a draft copy of each of its rounds: work streams, measures, criteria, "
+            "conditions, letter settings and guidance. Applications, scores and awards are not copied."
+        ),
+    )
 
 
 # --- rounds -----------------------------------------------------------------------------------

@@ -253,3 +253,19 @@ def _record_if_changed(
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
         audit.record(action, obj, by=by, before={k: before[k] for k in changed}, after=changed, now=now)
+
+
+def copy_fund(fund: Fund, *, name: str, total_budget, by: User, now: datetime | None = None) -> Fund:  # noqa: ANN001
+    """A whole programme into a new one: a new fund with a draft copy of each of its rounds that
+    is not archived (see copy_round for what comes along). Titles say they are copies."""
+    new_fund = create_fund(name=name, total_budget=total_budget, description=fund.description, by=by, now=now)
+    for round_ in fund.rounds:
+        if round_.status == RoundStatus.ARCHIVED:
+            continue
+        copy = copy_round(
+            round_, title=f"{round_.title} (copy)", reference_prefix=round_.reference_prefix, by=by, now=now
+        )
+        copy.fund = new_fund
+    db.session.flush()
+    audit.record("fund.copied", new_fund, by=by, after={"copied_from": fund.id, "name": new_fund.name}, now=now)
+    return new_fund

@@ -46,6 +46,7 @@ PAGES = [
     pytest.param("/officers/work-streams/{stream}/measures/new", id="new-measure"),
     pytest.param("/officers/measures/{measure}/edit", id="edit-measure"),
     pytest.param("/officers/rounds/{round}/copy", id="copy-round"),
+    pytest.param("/officers/funds/{fund}/copy", id="copy-programme"),
     pytest.param("/officers/rounds/{round}/history", id="history"),
 ]
 

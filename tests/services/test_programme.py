@@ -201,3 +201,18 @@ def test_copying_a_round_brings_its_conditions_and_letter_settings(db, officer, 
     assert [c.title for c in copy.conditions] == ["Acknowledge the fund"]
     assert copy.letter_signatory_name == "A. Officer"
     assert copy.excluded_purposes == ["Party politics"]
+
+
+def test_copying_a_whole_programme(db, officer, make_round):
+    from portal.domain.workflow import RoundStatus
+
+    first = make_round(title="Spring", status=RoundStatus.DECIDED)
+    make_round(fund=first.fund, title="Autumn", status=RoundStatus.OPEN)
+    make_round(fund=first.fund, title="Old", status=RoundStatus.ARCHIVED)
+    new_fund = funding.copy_fund(first.fund, name="Next year's fund", total_budget=Decimal("90000"), by=officer)
+    db.session.commit()
+    titles = sorted((r.title, r.status, r.opens_at, r.closes_at) for r in new_fund.rounds)
+    assert titles == [("Autumn (copy)", "draft", None, None), ("Spring (copy)", "draft", None, None)]
+    assert all(len(r.work_streams) == 2 and len(r.criteria) == 3 for r in new_fund.rounds)
+    assert len(first.fund.rounds) == 3  # the old programme is untouched
+    assert events(db, "fund.copied")[0].after == {"copied_from": first.fund_id, "name": "Next year's fund"}

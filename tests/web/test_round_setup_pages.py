@@ -252,3 +252,14 @@ def test_anonymous_people_are_sent_to_sign_in(client, make_round):
     round_ = make_round()
     response = client.get(f"/officers/rounds/{round_.id}/edit")
     assert response.headers["Location"] == f"/sign-in?next=/officers/rounds/{round_.id}/edit"
+
+
+def test_an_officer_copies_a_whole_programme(client, db, officer, make_round):
+    round_ = make_round(title="Spring 2030")
+    bad = client.submit(f"/officers/funds/{round_.fund_id}/copy", {"name": "", "total_budget": "5000"})
+    assert "Enter a name for the new programme" in visible_text(bad.data)
+    assert 'value="5000"' in bad.data.decode()
+    response = client.submit(f"/officers/funds/{round_.fund_id}/copy", {"name": "Fund 2031", "total_budget": "5000"})
+    page = visible_text(client.get(response.headers["Location"]).data)
+    assert "Programme copied." in page
+    assert "Fund 2031" in page and "Spring 2030 (copy)" in page

@@ -36,3 +36,17 @@ def test_wrong_password_keeps_the_email_and_says_what_to_do(client, make_user):
     assert 'value="amina@example.org"' in response.data.decode()
     assert page_title(response.data).startswith("Error: Sign in")
     assert user.last_signed_in_at is None
+
+
+def test_each_demo_account_signs_in_to_its_own_home_page(app, db):
+    from portal import demo
+
+    accounts = demo.seed()
+    db.session.commit()
+    homes = {"applicant": "/applicant/", "panel member": "/panel/", "officer": "/officers/", "admin": "/admin/"}
+    assert {role for role, _, _ in accounts} == set(homes)
+    for role, email, password in accounts:
+        browser = app.test_client()
+        response = browser.submit("/sign-in", {"email": email, "password": password})
+        assert response.headers["Location"] == homes[role], role
+        assert browser.get(homes[role]).status_code == 200
