@@ -26,3 +26,7 @@ def home():
         .order_by(Organisation.name)
     ).all()
     return render_template("applicants/home.html", organisations=organisations)
+
+
+# Further applicant pages; importing them registers their routes on ``bp``.
+from portal.applicants import organisation_routes  # noqa: E402, F401

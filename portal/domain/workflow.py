@@ -45,6 +45,42 @@ ROUND_TRANSITIONS: dict[tuple[RoundStatus, RoundStatus], frozenset[str]] = {
 }
 
 
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    WITH_PANEL = "with_panel"
+    SCORED = "scored"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+APPLICANT = Role.APPLICANT  # a member of the group (or an officer acting on its behalf)
+
+APPLICATION_TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[str]] = {
+    (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED): frozenset({Role.APPLICANT, Role.OFFICER}),
+    (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE): frozenset({Role.OFFICER}),
+    (ApplicationStatus.SUBMITTED, ApplicationStatus.INELIGIBLE): frozenset({Role.OFFICER}),
+    (ApplicationStatus.INELIGIBLE, ApplicationStatus.ELIGIBLE): frozenset({Role.OFFICER}),
+    (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE): frozenset({Role.OFFICER}),
+    (ApplicationStatus.ELIGIBLE, ApplicationStatus.WITH_PANEL): frozenset({Role.OFFICER}),
+    (ApplicationStatus.WITH_PANEL, ApplicationStatus.SCORED): frozenset({Role.OFFICER, SYSTEM}),
+    (ApplicationStatus.SCORED, ApplicationStatus.DECIDED): frozenset({Role.OFFICER}),
+    **{
+        (status, ApplicationStatus.WITHDRAWN): frozenset({Role.APPLICANT, Role.OFFICER})
+        for status in (
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.ELIGIBLE,
+            ApplicationStatus.INELIGIBLE,
+            ApplicationStatus.WITH_PANEL,
+            ApplicationStatus.SCORED,
+        )
+    },
+}
+
+
 def check_transition(
     table: dict[tuple[StrEnum, StrEnum], frozenset[str]],
     current: StrEnum,

@@ -1,10 +1,22 @@
 """Every model, imported so that the metadata (and Alembic) sees all tables."""
 
+from portal.models.applications import (
+    Application,
+    ApplicationAnswer,
+    ApplicationMessage,
+    ApplicationVersion,
+    BudgetLine,
+    DeadlineExtension,
+    PlannedOutput,
+    SupportRequest,
+)
 from portal.models.audit import AuditEvent
+from portal.models.files import FilePurpose, StoredFile
 from portal.models.funding import Criterion, Fund, OutputMeasure, Round, RoundCondition, WorkStream
 from portal.models.notifications import Notification
 from portal.models.people import (
     Organisation,
+    OrganisationInvitation,
     OrganisationMember,
     PasswordResetToken,
     User,
@@ -15,6 +27,17 @@ from portal.models.places import Locality, Ward
 from portal.models.settings import Setting
 
 __all__ = [
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationMessage",
+    "ApplicationVersion",
+    "BudgetLine",
+    "DeadlineExtension",
+    "FilePurpose",
+    "OrganisationInvitation",
+    "PlannedOutput",
+    "StoredFile",
+    "SupportRequest",
     "AuditEvent",
     "Criterion",
     "Fund",

@@ -38,6 +38,8 @@ class Round(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     reference_prefix: Mapped[str] = mapped_column(String(20))
+    # The last reference number given out in this round (CIF-2026-0042 → 42); see services.applications.
+    last_reference_number: Mapped[int] = mapped_column(default=0)
     status: Mapped[RoundStatus] = mapped_column(enum_column(RoundStatus), default=RoundStatus.DRAFT)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]

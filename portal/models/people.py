@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, enum_column, utcnow
@@ -140,12 +140,21 @@ class Organisation(Base):
     town: Mapped[str | None] = mapped_column(String(100))
     postcode: Mapped[str | None] = mapped_column(String(10))
     description: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    accountable_body_contact: Mapped[str | None] = mapped_column(String(254))
+    # Optional equality monitoring, reported only in aggregate: lists of answer codes, or
+    # ["prefer_not_to_say"]; None = not answered.
+    led_by: Mapped[list[str] | None] = mapped_column(JSON)
+    works_with: Mapped[list[str] | None] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[OrganisationMember]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+    # Documents (constitution, safeguarding policy…) are StoredFile rows with this organisation_id:
+    # the newest of each purpose is current, older ones stay as history.
     localities: Mapped[list[Locality]] = relationship(secondary=organisation_localities)
     wards: Mapped[list[Ward]] = relationship(secondary=organisation_wards)
 
@@ -165,3 +174,22 @@ class OrganisationMember(Base):
 
     organisation: Mapped[Organisation] = relationship(back_populates="members")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class OrganisationInvitation(Base):
+    """An e-mailed invitation to join an organisation (also how a group takes over an account
+    an officer set up for it on the assisted route)."""
+
+    __tablename__ = "organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()

@@ -86,3 +86,7 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+# Further public pages; importing them registers their routes on ``bp``.
+from portal.public import round_routes  # noqa: E402, F401

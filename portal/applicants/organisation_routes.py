@@ -1,0 +1,3 @@
+"""Applicant pages: organisation (routes registered on the applicants blueprint)."""
+
+from portal.applicants.routes import bp  # noqa: F401
