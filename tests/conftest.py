@@ -132,6 +132,11 @@ def make_organisation(app: Flask) -> Callable[..., object]:
 
 
 @pytest.fixture
+def make_application(app: Flask) -> Callable[..., object]:
+    return factories.make_application
+
+
+@pytest.fixture
 def sign_in(client: PortalClient) -> Callable[..., object]:
     """Sign a user in through the real sign-in form."""
 

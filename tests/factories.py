@@ -104,3 +104,85 @@ def make_organisation(*, members=(), legal_form=LegalForm.COMMUNITY_GROUP, **fie
     db.session.add(organisation)
     db.session.commit()
     return organisation
+
+
+def make_application(*, round_=None, organisation=None, applicant=None, complete=False, submit=False, **fields):  # noqa: ANN001, ANN003, ANN201
+    """A draft application by ``applicant`` for ``organisation`` (both made when not given);
+    ``complete=True`` fills every section through the services; ``submit=True`` sends it."""
+    from portal.models import Locality
+    from portal.services import applications as service
+
+    round_ = round_ or make_round()
+    if applicant is None:
+        applicant = make_user(roles={Role.APPLICANT})
+    organisation = organisation or make_organisation(members=[applicant])
+    application = service.start_application(round_, organisation, by=applicant)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    if complete or submit:
+        locality = db.session.scalar(db.select(Locality)) or Locality(name=f"Area {next(_sequence)}")
+        db.session.add(locality)
+        stream = round_.work_streams[0]
+        service.save_project(
+            application,
+            title="Women's conversation cafe",
+            summary="Weekly cafe.",
+            expected_version=None,
+            complete=True,
+            by=applicant,
+        )
+        service.choose_work_stream(application, stream, expected_version=None, by=applicant)
+        service.save_beneficiaries(
+            application,
+            who_benefits="Women new to the city",
+            localities=[locality],
+            wards=[],
+            expected_version=None,
+            complete=True,
+            by=applicant,
+        )
+        service.save_activities(
+            application,
+            activities="We meet weekly.",
+            timescale="April to September",
+            expected_version=None,
+            complete=True,
+            by=applicant,
+        )
+        plans = {
+            m.id: service.OutputPlan(
+                True,
+                quantity=40 if m.target is not None else None,
+                description=None if m.target is not None else "Stories from the group",
+            )
+            for m in stream.measures
+        }
+        service.save_outputs(application, plans, expected_version=None, complete=True, by=applicant)
+        for criterion in round_.criteria:
+            if not criterion.is_archived:
+                service.save_answer(
+                    application,
+                    criterion,
+                    text="We know our community well.",
+                    recording=None,
+                    keep_recording=False,
+                    recording_summary="",
+                    expected_version=None,
+                    by=applicant,
+                )
+        service.save_budget(
+            application,
+            amount=Decimal("3000"),
+            lines=[("Room hire", Decimal("1200")), ("Volunteer expenses", Decimal("1800"))],
+            expected_version=None,
+            complete=True,
+            by=applicant,
+        )
+        service.save_partners(
+            application, has_partners=False, partners="", expected_version=None, complete=True, by=applicant
+        )
+        service.declare(application, name=applicant.full_name, expected_version=None, by=applicant)
+    if submit:
+        service.submit_application(application, by=applicant)
+    db.session.commit()
+    return application

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
+from portal.domain.text import N_, Message
 from portal.domain.workflow import ApplicationStatus
 
 
@@ -85,3 +87,47 @@ def section_states(filled: dict[Section, bool], completed: set[str]) -> dict[Sec
 def count_words(text: str | None) -> int:
     """Words as people count them: runs of characters between spaces (works for any script)."""
     return len((text or "").split())
+
+
+def budget_problems(
+    amount: Decimal | None, lines: list[Decimal], *, minimum: Decimal, maximum: Decimal
+) -> list[Message]:
+    """What is wrong with an amount asked for and its budget lines (Decimals), in plain English."""
+    problems = []
+    if amount is None:
+        problems.append(Message(N_("Enter how much you are asking for")))
+        return problems
+    if amount < minimum or amount > maximum:
+        problems.append(
+            Message(
+                N_("You can ask for between %(min)s and %(max)s"),
+                {"min": f"£{minimum:,.0f}", "max": f"£{maximum:,.0f}"},
+            )
+        )
+    if not lines:
+        problems.append(Message(N_("Add at least one thing you will spend the money on")))
+    else:
+        total = sum((line for line in lines), Decimal(0))
+        if total != amount:
+            problems.append(
+                Message(
+                    N_("Your budget lines add up to %(total)s, but you are asking for %(amount)s. Make them match."),
+                    {"total": f"£{total:,.2f}".replace(".00", ""), "amount": f"£{amount:,.2f}".replace(".00", "")},
+                )
+            )
+    return problems
+
+
+def answer_problem(text: str | None, word_limit: int | None) -> Message | None:
+    """Too many words for the question's limit (the limit is in words, not characters)."""
+    words = count_words(text)
+    if word_limit is not None and words > word_limit:
+        return Message(
+            N_("Your answer has %(words)d words. Shorten it to %(limit)d words or fewer."),
+            {"words": words, "limit": word_limit},
+        )
+    return None
+
+
+def missing_sections(states: dict[Section, SectionState]) -> list[Section]:
+    return [section for section, state in states.items() if state != SectionState.COMPLETED]

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -237,3 +238,8 @@ class SupportRequest(Base):
     handled_at: Mapped[datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handled_note: Mapped[str | None] = mapped_column(Text)
+
+
+@event.listens_for(ApplicationVersion, "before_update")
+def _versions_are_frozen(mapper, connection, target) -> None:  # noqa: ANN001
+    raise ValueError("a submitted version never changes: write a new version instead")

@@ -29,7 +29,7 @@ def queue_email(
         user_id=user.id if user else None,
         to_address=address,
         template=template,
-        subject=subject,
+        subject=str(subject),
         body_text=body,
     )
     db.session.add(message)
