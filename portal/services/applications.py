@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.db import utcnow
-from portal.domain.applications import (
+from portal.domain.applications import (  # noqa: F401 - missing_sections is used by routes through here
     Channel,
     Section,
     SectionState,
