@@ -47,12 +47,18 @@ def make_fund(**fields):  # noqa: ANN003, ANN201
     return fund
 
 
+def _free_prefix() -> str:
+    from portal.services.funding import next_free_prefix, prefix_taken
+
+    return "TST-2026-" if not prefix_taken("TST-2026-") else next_free_prefix("TST-2026-")
+
+
 def make_round(*, fund=None, status=RoundStatus.OPEN, work_streams=2, criteria=3, commit=True, **fields):  # noqa: ANN001, ANN003, ANN201
     now = datetime.now(UTC)
     round_ = Round(
         fund=fund or make_fund(),
         title=fields.pop("title", f"Round {next(_sequence)}"),
-        reference_prefix=fields.pop("reference_prefix", "TST-2026-"),
+        reference_prefix=fields.pop("reference_prefix", None) or _free_prefix(),
         status=status,
         opens_at=fields.pop("opens_at", now - timedelta(days=7)),
         closes_at=fields.pop("closes_at", now + timedelta(days=21)),

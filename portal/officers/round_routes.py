@@ -128,10 +128,15 @@ def new_round(fund_id: int):
     fund = db.get_or_404(Fund, fund_id)
     form = RoundForm()
     if form.validate_on_submit():
-        round_ = funding.create_round(fund, by=current_user, **_round_fields(form))
-        db.session.commit()
-        flash(_("Round created as a draft. Add its work streams and criteria, then open it."), "success")
-        return redirect(url_for("officers.round_detail", round_id=round_.id))
+        try:
+            round_ = funding.create_round(fund, by=current_user, **_round_fields(form))
+        except ServiceError as error:
+            db.session.rollback()
+            form.reference_prefix.errors.append(translate_message(error.message))
+        else:
+            db.session.commit()
+            flash(_("Round created as a draft. Add its work streams and criteria, then open it."), "success")
+            return redirect(url_for("officers.round_detail", round_id=round_.id))
     return render_template(
         "officers/round_form.html",
         form=form,
@@ -150,10 +155,15 @@ def edit_round(round_id: int):
     if request.method == "GET":
         _fill_dates(form, round_)
     if form.validate_on_submit():
-        funding.update_round(round_, by=current_user, **_round_fields(form))
-        db.session.commit()
-        flash(_("Round saved."), "success")
-        return redirect(url_for("officers.round_detail", round_id=round_.id))
+        try:
+            funding.update_round(round_, by=current_user, **_round_fields(form))
+        except ServiceError as error:
+            db.session.rollback()
+            form.reference_prefix.errors.append(translate_message(error.message))
+        else:
+            db.session.commit()
+            flash(_("Round saved."), "success")
+            return redirect(url_for("officers.round_detail", round_id=round_.id))
     return render_template(
         "officers/round_form.html",
         form=form,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -92,13 +92,23 @@ def change_round_status(round_id: int):
 def copy_round(round_id: int):
     round_ = get_round(round_id)
     form = CopyRoundForm()
+    if request.method == "GET":
+        form.reference_prefix.data = funding.next_free_prefix(round_.reference_prefix)
     if form.validate_on_submit():
-        copy = funding.copy_round(
-            round_, title=form.title.data.strip(), reference_prefix=form.reference_prefix.data.strip(), by=current_user
-        )
-        db.session.commit()
-        flash(_("Round copied. Set its dates before you open it."), "success")
-        return redirect(url_for("officers.round_detail", round_id=copy.id))
+        try:
+            copy = funding.copy_round(
+                round_,
+                title=form.title.data.strip(),
+                reference_prefix=form.reference_prefix.data.strip(),
+                by=current_user,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            form.reference_prefix.errors.append(translate_message(error.message))
+        else:
+            db.session.commit()
+            flash(_("Round copied. Set its dates before you open it."), "success")
+            return redirect(url_for("officers.round_detail", round_id=copy.id))
     return render_template("officers/round_copy.html", round=round_, form=form)
 
 

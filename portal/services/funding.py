@@ -29,6 +29,36 @@ def round_facts(round_: Round) -> RoundFacts:
     )
 
 
+class PrefixTaken(ServiceError):
+    """Another round gives out references with this prefix."""
+
+
+def prefix_taken(prefix: str, *, except_id: int | None = None) -> bool:
+    query = select(Round.id).where(func.upper(Round.reference_prefix) == prefix.strip().upper())
+    if except_id is not None:
+        query = query.where(Round.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def _check_prefix(prefix: str, *, except_id: int | None = None) -> None:
+    """References (CIF-2026-0042) must never repeat, so no two rounds share a prefix."""
+    if prefix_taken(prefix, except_id=except_id):
+        raise PrefixTaken(_l("Another round already uses this reference prefix. Choose a different one."))
+
+
+def next_free_prefix(prefix: str) -> str:
+    """A prefix no round uses yet: the year in it moved on (CIF-2026- → CIF-2027-), or a number added."""
+    import re
+
+    match = re.search(r"(19|20)\d\d", prefix)
+    candidates = []
+    if match:
+        year = int(match.group(0))
+        candidates = [prefix[: match.start()] + str(year + step) + prefix[match.end() :] for step in range(1, 50)]
+    candidates += [f"{prefix.rstrip('-')[:15]}-{n}-" for n in range(2, 1000)]
+    return next(candidate for candidate in candidates if len(candidate) <= 20 and not prefix_taken(candidate))
+
+
 def change_round_status(
     round_: Round,
     target: RoundStatus,
@@ -56,6 +86,7 @@ def copy_round(round_: Round, *, title: str, reference_prefix: str, by: User, no
     """A new draft round with the same work streams, measures, criteria, standard conditions,
     amounts, eligibility and letter settings and guidance. Dates are left for the officer to set;
     nothing submitted (applications, scores, awards) comes along."""
+    _check_prefix(reference_prefix)
     copy = Round(
         fund=round_.fund,
         title=title,
@@ -179,6 +210,7 @@ def update_fund(
 
 def create_round(fund, *, by: User, now: datetime | None = None, **fields) -> Round:  # noqa: ANN001, ANN003
     """A new draft round in ``fund`` with the given details (see ROUND_DETAIL_FIELDS)."""
+    _check_prefix(fields.get("reference_prefix", ""))
     round_ = Round(
         fund=fund,
         status=RoundStatus.DRAFT,
@@ -194,6 +226,8 @@ def create_round(fund, *, by: User, now: datetime | None = None, **fields) -> Ro
 
 
 def update_round(round_: Round, *, by: User, now: datetime | None = None, **fields) -> None:  # noqa: ANN003
+    if "reference_prefix" in fields:
+        _check_prefix(fields["reference_prefix"], except_id=round_.id)
     before = audit.snapshot(round_, ROUND_DETAIL_FIELDS)
     _apply(round_, fields, ROUND_DETAIL_FIELDS)
     _record_if_changed("round.updated", round_, before, ROUND_DETAIL_FIELDS, by=by, now=now)
@@ -263,7 +297,11 @@ def copy_fund(fund: Fund, *, name: str, total_budget, by: User, now: datetime | 
         if round_.status == RoundStatus.ARCHIVED:
             continue
         copy = copy_round(
-            round_, title=f"{round_.title} (copy)", reference_prefix=round_.reference_prefix, by=by, now=now
+            round_,
+            title=f"{round_.title} (copy)",
+            reference_prefix=next_free_prefix(round_.reference_prefix),
+            by=by,
+            now=now,
         )
         copy.fund = new_fund
     db.session.flush()

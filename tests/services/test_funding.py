@@ -113,3 +113,25 @@ def test_copying_brings_the_set_up_but_no_dates_and_starts_as_a_draft(db, make_u
         "copied_from": source.id,
         "title": "Next year",
     }
+
+
+def test_no_two_rounds_share_a_reference_prefix(db, make_user, make_round):
+    officer = make_user(roles={Role.OFFICER})
+    first = make_round(reference_prefix="CIF-2026-")
+    with pytest.raises(funding.PrefixTaken):
+        funding.copy_round(first, title="Copy", reference_prefix="cif-2026-", by=officer)
+    with pytest.raises(funding.PrefixTaken):
+        funding.create_round(first.fund, by=officer, title="X", reference_prefix="CIF-2026-", opens_at=None,
+                             closes_at=None, min_amount=Decimal("0"), max_amount=Decimal("1"), guidance="")
+    second = make_round(reference_prefix="CIF-2027-")
+    with pytest.raises(funding.PrefixTaken):
+        funding.update_round(second, reference_prefix="CIF-2026-", by=officer)
+    funding.update_round(second, reference_prefix="CIF-2027-", by=officer)  # its own prefix is fine
+
+
+def test_the_next_free_prefix_moves_the_year_on(db, make_round):
+    make_round(reference_prefix="CIF-2026-")
+    make_round(reference_prefix="CIF-2027-")
+    assert funding.next_free_prefix("CIF-2026-") == "CIF-2028-"
+    make_round(reference_prefix="GRANTS-")
+    assert funding.next_free_prefix("GRANTS-") == "GRANTS-2-"
