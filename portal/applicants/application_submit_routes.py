@@ -175,3 +175,29 @@ def application_detail(application_id: int):
         stage=stage_for(application.status),
         messages=[m for m in application.messages],
     )
+
+
+@bp.route("/applications/<int:application_id>/answers.pdf")
+@login_required
+def application_pdf(application_id: int):
+    """The answers as sent, as a PDF the group can keep (made from the frozen version)."""
+    from flask_babel import get_locale
+
+    from portal.pdf import contexts, render_pdf
+    from portal.templating import uk_datetime
+
+    application = get_application(application_id)
+    if not application.versions:
+        abort(404)
+    version = application.versions[-1]
+    context = contexts.application_answers(
+        version.content,
+        reference=application.reference,
+        sent=uk_datetime(version.submitted_at),
+        lang=str(get_locale() or "en").split("_")[0],
+    )
+    pdf = render_pdf("application_answers.html", context, static_root=current_app.static_folder)
+    filename = f"{application.reference}.pdf"
+    return current_app.response_class(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

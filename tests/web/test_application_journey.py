@@ -174,3 +174,22 @@ def test_another_group_gets_404_on_every_page_of_an_application(client, db, appl
     token = csrf_token_from(client.get("/applicant/").data)
     assert client.post(f"{base}/send", data={"csrf_token": token}).status_code == 404
     assert db.session.get(Application, other.id).status == ApplicationStatus.DRAFT
+
+
+def test_the_group_downloads_its_answers_as_a_pdf(client, db, applicant_with_group, make_application):
+    import io
+
+    from pypdf import PdfReader
+
+    user, group, round_ = applicant_with_group
+    application = make_application(round_=round_, organisation=group, applicant=user, submit=True)
+    response = client.get(f"/applicant/applications/{application.id}/answers.pdf")
+    assert response.mimetype == "application/pdf"
+    assert f'filename="{application.reference}.pdf"' in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert f"Application {application.reference}" in text
+    assert "Women's conversation cafe" in text
+    assert reader.metadata.title == f"Application {application.reference}"
+    other = make_application(submit=True)
+    assert client.get(f"/applicant/applications/{other.id}/answers.pdf").status_code == 404
