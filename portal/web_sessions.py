@@ -64,6 +64,7 @@ def _load_user(user_id: str) -> User | None:
     if row is None or str(row.user_id) != user_id:
         g.session_changed = True  # a time-out may have ended the row
         g.session_expired = True
+        g.expired_user_id = accounts.session_owner(token)
         session.pop(SESSION_KEY, None)
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
@@ -87,6 +88,13 @@ def init_app(app: Flask) -> None:
         target = request.full_path.rstrip("?")
         if request.method == "GET" and is_safe_next(target):
             args["next"] = target
+        elif request.method == "POST" and g.get("expired_user_id") and request.form:
+            # The session ended while this person was typing: keep what they typed for them.
+            from portal.services.held_forms import hold_form
+
+            token = hold_form(g.expired_user_id, request.path, request.form.to_dict(flat=False))
+            db.session.commit()
+            args["next"] = f"{request.path}?restore={token}"
         if not g.get("session_expired"):
             flash(login_manager.login_message, "info")
         return redirect(url_for("auth.sign_in", **args))

@@ -45,6 +45,20 @@ def get_application(application_id: int) -> Application:
     return application
 
 
+def restore_held_form(form) -> bool:  # noqa: ANN001
+    """Fill ``form`` with what this person typed before their session ended, if it was held."""
+    from werkzeug.datastructures import MultiDict
+
+    from portal.services.held_forms import take_held_form
+
+    held = take_held_form(request.args.get("restore"), user=current_user, path=request.path)
+    if held is None:
+        return False
+    db.session.commit()
+    form.process(formdata=MultiDict([(key, value) for key, values in held.items() for value in values]))
+    return True
+
+
 def _next_url(application: Application, section: Section) -> str:
     index = ORDER.index(section)
     for following in ORDER[index + 1 :]:
@@ -156,7 +170,8 @@ def edit_section(application_id: int, section: str):
         return redirect(url_for("applicants.application_detail", application_id=application.id))
     handler = SECTION_HANDLERS[current]
     form = handler.make_form(application)
-    if request.method == "GET":
+    restored = request.method == "GET" and restore_held_form(form)
+    if request.method == "GET" and not restored:
         handler.fill(form, application)
         form.version.data = str(application.lock_version)
     saved_now = None
@@ -178,6 +193,7 @@ def edit_section(application_id: int, section: str):
         application=application,
         section=current,
         saved_now=saved_now,
+        restored=restored,
     )
 
 

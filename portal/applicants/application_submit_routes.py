@@ -7,7 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.applicants import application_forms as forms
-from portal.applicants.application_routes import _after_save, _conflict, get_application, section_url
+from portal.applicants.application_routes import (
+    _after_save,
+    _conflict,
+    get_application,
+    restore_held_form,
+    section_url,
+)
 from portal.applicants.routes import bp
 from portal.domain.applications import Section, stage_for
 from portal.domain.workflow import ApplicationStatus
@@ -49,7 +55,8 @@ def answer_question(application_id: int, criterion_id: int):
         return redirect(url_for("applicants.application_detail", application_id=application.id))
     answer = next((a for a in application.answers if a.criterion_id == criterion.id), None)
     form = forms.AnswerForm()
-    if request.method == "GET":
+    restored = request.method == "GET" and restore_held_form(form)
+    if request.method == "GET" and not restored:
         form.version.data = str(application.lock_version)
         if answer is not None:
             form.text.data, form.recording_summary.data = answer.text, answer.recording_summary
@@ -90,6 +97,7 @@ def answer_question(application_id: int, criterion_id: int):
         answer=answer,
         position=position,
         total=len(criteria),
+        restored=restored,
     )
 
 

@@ -15,6 +15,7 @@ from portal.models.files import FilePurpose, StoredFile
 from portal.models.funding import Criterion, Fund, OutputMeasure, Round, RoundCondition, WorkStream
 from portal.models.notifications import Notification
 from portal.models.people import (
+    HeldForm,
     Organisation,
     OrganisationInvitation,
     OrganisationMember,
@@ -27,6 +28,7 @@ from portal.models.places import Locality, Ward
 from portal.models.settings import Setting
 
 __all__ = [
+    "HeldForm",
     "Application",
     "ApplicationAnswer",
     "ApplicationMessage",

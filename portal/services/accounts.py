@@ -177,6 +177,13 @@ def find_live_session(token: str, limits: SessionLimits, *, now: datetime | None
     return row
 
 
+def session_owner(token: str) -> int | None:
+    """Whose session the token named, live or ended (to keep an ended session's unsaved typing)."""
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession.user_id).where(UserSession.token_hash == hash_token(token)))
+
+
 def _end(row: UserSession, reason: str, now: datetime) -> None:
     row.ended_at = now
     row.end_reason = reason

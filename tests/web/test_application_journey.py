@@ -193,3 +193,42 @@ def test_the_group_downloads_its_answers_as_a_pdf(client, db, applicant_with_gro
     assert reader.metadata.title == f"Application {application.reference}"
     other = make_application(submit=True)
     assert client.get(f"/applicant/applications/{other.id}/answers.pdf").status_code == 404
+
+
+def test_typing_survives_a_session_that_ended_while_the_page_was_open(client, db, monkeypatch, applicant_with_group):
+    from datetime import timedelta
+    from urllib.parse import urlsplit
+
+    from portal.db import utcnow
+
+    user, group, round_ = applicant_with_group
+    base = client.submit(f"/applicant/rounds/{round_.id}/start", {"organisation": str(group.id)}).headers["Location"]
+    page = client.get(f"{base}/activities").data
+    later = utcnow() + timedelta(hours=2)
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: later)  # the page was left open for two hours
+    typed = {
+        "csrf_token": csrf_token_from(page),
+        "version": "1",
+        "activities": "Sewing circle on Thursdays",
+        "timescale": "All year",
+    }
+    response = client.post(f"{base}/activities", data=typed)
+    location = response.headers["Location"]
+    assert location.startswith("/sign-in?expired=1&next=")
+    assert db.session.scalar(select(Application.activities)) is None  # not saved: the person was signed out
+
+    monkeypatch.undo()
+    next_url = location.split("next=", 1)[1]
+    signed_in = client.submit(
+        f"/sign-in?next={next_url}",
+        {"email": user.email, "password": "correct horse battery staple"},
+        from_url="/sign-in",
+    )
+    back = signed_in.headers["Location"]
+    assert urlsplit(back).path == f"{base}/activities"
+    restored = client.get(back)
+    text = visible_text(restored.data)
+    assert "You were signed out before your answers were saved" in text
+    assert "Sewing circle on Thursdays" in restored.data.decode()
+    # It is given back once, and only to the same person.
+    assert "Sewing circle" not in client.get(back).data.decode()
