@@ -121,8 +121,17 @@ def test_no_two_rounds_share_a_reference_prefix(db, make_user, make_round):
     with pytest.raises(funding.PrefixTaken):
         funding.copy_round(first, title="Copy", reference_prefix="cif-2026-", by=officer)
     with pytest.raises(funding.PrefixTaken):
-        funding.create_round(first.fund, by=officer, title="X", reference_prefix="CIF-2026-", opens_at=None,
-                             closes_at=None, min_amount=Decimal("0"), max_amount=Decimal("1"), guidance="")
+        funding.create_round(
+            first.fund,
+            by=officer,
+            title="X",
+            reference_prefix="CIF-2026-",
+            opens_at=None,
+            closes_at=None,
+            min_amount=Decimal("0"),
+            max_amount=Decimal("1"),
+            guidance="",
+        )
     second = make_round(reference_prefix="CIF-2027-")
     with pytest.raises(funding.PrefixTaken):
         funding.update_round(second, reference_prefix="CIF-2026-", by=officer)

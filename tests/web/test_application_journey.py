@@ -232,3 +232,48 @@ def test_typing_survives_a_session_that_ended_while_the_page_was_open(client, db
     assert "Sewing circle on Thursdays" in restored.data.decode()
     # It is given back once, and only to the same person.
     assert "Sewing circle" not in client.get(back).data.decode()
+
+
+@pytest.mark.parametrize(
+    ("legal_form", "extra"),
+    [
+        ("unconstituted", {"accountable_body_name": "Balsall Heath Community Trust"}),
+        ("faith", {}),
+        ("charity", {"charity_number": "1012345"}),
+    ],
+)
+def test_other_kinds_of_group_send_the_same_application(
+    client, db, login_as, make_organisation, make_round, legal_form, extra
+):
+    user = login_as("applicant")
+    group = make_organisation(members=[user], legal_form=legal_form, **extra)
+    round_ = make_round()
+    db.session.add(Locality(name="Ladywood"))
+    db.session.commit()
+    base = client.submit(f"/applicant/rounds/{round_.id}/start", {"organisation": str(group.id)}).headers["Location"]
+    fill_every_section(client, db, base, round_)
+    sent = client.submit(f"{base}/send", {}, from_url=f"{base}/check")
+    assert sent.headers["Location"] == f"{base}/sent"
+    assert db.session.scalar(select(Application.status)) == ApplicationStatus.SUBMITTED
+
+
+def test_an_expired_form_token_on_a_section_keeps_the_answer(client, db, monkeypatch, applicant_with_group):
+    import itsdangerous.timed
+
+    _, group, round_ = applicant_with_group
+    base = client.submit(f"/applicant/rounds/{round_.id}/start", {"organisation": str(group.id)}).headers["Location"]
+    page = client.get(f"{base}/activities").data
+    real_time = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() + 9 * 3600)
+    response = client.post(
+        f"{base}/activities",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "version": "1",
+            "activities": "Walks along the canal",
+            "timescale": "",
+        },
+    )
+    assert "This page was open for a long time" in visible_text(response.data)
+    assert "Walks along the canal" in response.data.decode()
+    assert db.session.scalar(select(Application.activities)) is None
