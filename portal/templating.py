@@ -126,6 +126,13 @@ AUDIT_ACTIONS = {
     "criterion.archived": N_("Criterion archived"),
     "criterion.restored": N_("Criterion restored"),
     "fund.copied": N_("Programme copied"),
+    "support_request.created": N_("Call back requested"),
+    "support_request.handled": N_("Call back handled"),
+    "organisation.created": N_("Group created"),
+    "organisation.updated": N_("Group details changed"),
+    "organisation.member_invited": N_("Someone invited to join"),
+    "organisation.member_joined": N_("Someone joined the group"),
+    "file.uploaded": N_("File uploaded"),
 }
 
 

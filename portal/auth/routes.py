@@ -82,7 +82,8 @@ def sign_up():
             web_sessions.sign_in(user)
             db.session.commit()
             flash(_("Your account has been created."), "success")
-            return redirect(url_for("applicants.home"))
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("applicants.home"))
     return render_template("auth/sign_up.html", form=form)
 
 

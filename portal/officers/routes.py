@@ -113,4 +113,11 @@ def copy_round(round_id: int):
 
 
 # Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
-from portal.officers import criteria_routes, places_routes, round_routes, stream_routes  # noqa: E402, F401
+from portal.officers import (  # noqa: E402, F401
+    criteria_routes,
+    intake_routes,
+    places_routes,
+    round_routes,
+    stream_routes,
+    support_routes,
+)

@@ -13,8 +13,9 @@ from portal.models import Round, SupportRequest, User
 from portal.services import ServiceError, audit, notifications
 
 
-def _clean(value: str | None) -> str | None:
-    value = (value or "").strip()
+def _one_line(value: str | None) -> str | None:
+    """Spaces and line breaks collapsed (a name goes into an e-mail subject)."""
+    value = " ".join((value or "").split())
     return value or None
 
 
@@ -36,51 +37,61 @@ def create_support_request(
     contact address), written in ``notify_language`` whatever language the person used.
     ``by`` is the signed-in user, or None for a member of the public."""
     now = now or utcnow()
-    request = SupportRequest(
-        name=name.strip(),
-        phone=" ".join(phone.split()),
+    support_request = SupportRequest(
+        name=_one_line(name) or "",
+        phone=_one_line(phone),
         email=by.email if by is not None else None,
-        best_time=_clean(best_time),
-        language=_clean(language),
-        message=_clean(message),
+        best_time=_one_line(best_time),
+        language=_one_line(language),
+        message=(message or "").strip() or None,
         round_id=round_.id if round_ is not None else None,
         user_id=by.id if by is not None else None,
         created_at=now,
     )
-    db.session.add(request)
+    db.session.add(support_request)
     db.session.flush()
-    # No personal details in the audit trail: the request itself holds them.
-    audit.record("support_request.created", request, by=by, after={"round_id": request.round_id}, now=now)
+    # No personal details in the audit trail (the request holds them), and not in a round's history
+    # of changes: the round it is about is noted instead.
+    audit.record(
+        "support_request.created",
+        by=by,
+        object_type=SupportRequest.__tablename__,
+        object_id=support_request.id,
+        after={"round_id": support_request.round_id},
+        now=now,
+    )
     if notify:
         with force_locale(notify_language):
             notifications.queue_email(
                 notify,
                 "call_back_requested",
-                subject=str(_l("Call back requested by %(name)s", name=request.name)),
-                request=request,
+                subject=str(_l("Call back requested by %(name)s", name=support_request.name)),
+                support_request=support_request,
                 round=round_,
                 link=link,
                 now=now,
             )
-    return request
+    return support_request
 
 
 def mark_support_request_handled(
-    request: SupportRequest, *, note: str, by: User, now: datetime | None = None
+    support_request: SupportRequest, *, note: str, by: User, now: datetime | None = None
 ) -> SupportRequest:
-    if request.handled_at is not None:
+    """Record that an officer has called back (or otherwise dealt with the request), and how."""
+    if support_request.handled_at is not None:
         raise ServiceError(_l("Someone has already marked this request as handled."))
     now = now or utcnow()
-    request.handled_at = now
-    request.handled_by_id = by.id
-    request.handled_note = note.strip()
+    support_request.handled_at = now
+    support_request.handled_by_id = by.id
+    support_request.handled_note = note.strip()
     audit.record(
         "support_request.handled",
-        request,
         by=by,
+        object_type=SupportRequest.__tablename__,
+        object_id=support_request.id,
         before={"handled": False},
         after={"handled": True},
-        note=request.handled_note,
+        note=support_request.handled_note,
         now=now,
     )
-    return request
+    return support_request

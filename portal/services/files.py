@@ -1,0 +1,129 @@
+"""Uploaded files: checked (size, type from the content, name), stored through storage.py, recorded.
+
+A refused upload raises ``UploadRefused`` with a plain message; nothing is stored then. The
+newest file of a purpose is an organisation's current one (its constitution, its safeguarding
+policy); older ones stay as history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.db import utcnow
+from portal.domain import filetypes
+from portal.domain.filetypes import FileGroup, FileType
+from portal.domain.text import Message
+from portal.extensions import db
+from portal.models import FilePurpose, Organisation, StoredFile, User
+from portal.services import ServiceError, audit
+from portal.storage import Storage, get_storage, sha256_of
+
+DOCUMENT_PURPOSES = (FilePurpose.CONSTITUTION, FilePurpose.SAFEGUARDING_POLICY)
+
+
+class UploadRefused(ServiceError):
+    """The file was not stored: too big, empty, or not a kind of file we accept."""
+
+
+def accepted_for(purpose: FilePurpose) -> FileGroup:
+    """What each kind of upload accepts: recordings are audio or video; everything else is a
+    document (a PDF, a Word document, or a photo of a paper one)."""
+    return filetypes.RECORDINGS if purpose == FilePurpose.RECORDING else filetypes.DOCUMENTS
+
+
+def _read_at_most(source: bytes | BinaryIO, limit: int) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source[:limit])
+    chunks, remaining = [], limit
+    while remaining > 0:
+        chunk = source.read(min(remaining, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def check_upload(data: bytes, original_name: str, *, max_bytes: int, allowed: FileGroup) -> FileType:
+    """The file's type if it may be stored; else ``UploadRefused`` with the reason."""
+    if len(data) > max_bytes:
+        raise UploadRefused(filetypes.too_large(max_bytes))
+    if not data:
+        raise UploadRefused(Message(filetypes.EMPTY))
+    if filetypes.is_executable(data) or filetypes.has_dangerous_extension(original_name):
+        raise UploadRefused(Message(filetypes.NOT_ALLOWED))
+    file_type = filetypes.sniff(data)
+    if file_type is None or file_type not in allowed.types:
+        raise UploadRefused(Message(allowed.refusal))
+    return file_type
+
+
+def store_upload(
+    stream_or_bytes: bytes | BinaryIO,
+    original_name: str,
+    *,
+    purpose: FilePurpose,
+    organisation: Organisation | None,
+    by: User | None,
+    max_bytes: int,
+    allowed: FileGroup | None = None,
+    storage: Storage | None = None,
+    now: datetime | None = None,
+) -> StoredFile:
+    """Check and keep an uploaded file; the type comes from its content, never its name.
+
+    Reads at most ``max_bytes + 1`` bytes, so an over-large upload is refused without reading it all.
+    ``allowed`` defaults to what the purpose accepts (``accepted_for``); ``storage`` to the
+    configured one."""
+    allowed = allowed or accepted_for(purpose)
+    data = _read_at_most(stream_or_bytes, max_bytes + 1)
+    file_type = check_upload(data, original_name, max_bytes=max_bytes, allowed=allowed)
+    key = (storage or get_storage(current_app.config)).save(data, prefix=purpose.value.replace("_", "-"))
+    stored = StoredFile(
+        key=key,
+        original_name=filetypes.clean_filename(original_name),
+        content_type=file_type.content_type,
+        size=len(data),
+        sha256=sha256_of(data),
+        purpose=purpose,
+        organisation_id=organisation.id if organisation is not None else None,
+        uploaded_by_id=by.id if by is not None else None,
+        created_at=now or utcnow(),
+    )
+    db.session.add(stored)
+    audit.record(
+        "file.uploaded",
+        stored,
+        by=by,
+        after={
+            "name": stored.original_name,
+            "purpose": purpose,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "organisation_id": stored.organisation_id,
+        },
+        now=now,
+    )
+    return stored
+
+
+def current_documents(organisation: Organisation) -> dict[FilePurpose, StoredFile]:
+    """The organisation's current file of each document purpose (the newest one uploaded)."""
+    rows = db.session.scalars(
+        select(StoredFile)
+        .where(StoredFile.organisation_id == organisation.id, StoredFile.purpose.in_(DOCUMENT_PURPOSES))
+        .order_by(StoredFile.created_at.desc(), StoredFile.id.desc())
+    )
+    current: dict[FilePurpose, StoredFile] = {}
+    for row in rows:
+        current.setdefault(row.purpose, row)
+    return current
+
+
+def download_name(stored: StoredFile) -> str:
+    return filetypes.download_name(stored.original_name, filetypes.BY_CONTENT_TYPE.get(stored.content_type))
