@@ -59,7 +59,8 @@ def test_application_page_is_accessible(applicant_page, path):
 def test_errors_on_a_section_are_accessible(applicant_page):
     applicant_page.goto(f"/applicant/applications/{applicant_page.ids['draft']}/budget")
     applicant_page.get_by_label("How much are you asking for?").fill("3000")
-    applicant_page.get_by_role("button", name="Save and continue").click()
+    with applicant_page.expect_navigation():
+        applicant_page.get_by_role("button", name="Save and continue").click()
     assert applicant_page.title().startswith("Error: ")
     assert_no_axe_violations(applicant_page)
 

@@ -61,7 +61,8 @@ def test_set_up_page_is_accessible(officer_page, path):
 def test_round_form_with_errors_is_accessible(officer_page):
     officer_page.goto(f"/officers/funds/{officer_page.ids['fund']}/rounds/new")
     officer_page.get_by_label("Closing time").fill("tea time")
-    officer_page.get_by_role("button", name="Save round").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name="Save round").click()
     assert officer_page.title().startswith("Error: ")
     assert officer_page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(officer_page)
@@ -69,13 +70,15 @@ def test_round_form_with_errors_is_accessible(officer_page):
 
 def test_measure_form_with_errors_is_accessible(officer_page):
     officer_page.goto(f"/officers/work-streams/{officer_page.ids['stream']}/measures/new")
-    officer_page.get_by_role("button", name="Save measure").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name="Save measure").click()
     assert officer_page.title().startswith("Error: ")
     assert_no_axe_violations(officer_page)
 
 
 def test_the_error_summary_takes_you_to_the_first_date_box(officer_page):
     officer_page.goto(f"/officers/funds/{officer_page.ids['fund']}/rounds/new")
-    officer_page.get_by_role("button", name="Save round").click()
+    with officer_page.expect_navigation():
+        officer_page.get_by_role("button", name="Save round").click()
     officer_page.locator(".govuk-error-summary a", has_text="Enter the closing date").click()
     assert officer_page.evaluate("document.activeElement.id") == "closes_on-day"
