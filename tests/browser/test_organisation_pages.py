@@ -90,7 +90,8 @@ def test_the_new_group_form_and_its_errors(page, make_user, sign_in_page, places
     page.get_by_label("Registered charity or CIO").check()
     page.get_by_label("Name of your group").fill("Aston Food Bank")
     charity_number.fill("12AB")
-    page.get_by_role("button", name="Save your group's details").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save your group's details").click()
     assert page.title().startswith("Error: Tell us about your group")
     summary = page.locator(".govuk-error-summary")
     assert "Enter a charity number in the correct format, like 1012345" in summary.inner_text()
