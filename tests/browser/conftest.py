@@ -13,7 +13,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,21 +38,13 @@ DEFAULT_TIMEOUT_MS = 10_000
 HERE = Path(__file__).resolve().parent
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m selection, so `-m "not browser"` sees the marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # This hook sees every collected item of the run, not only this folder's.
-    skip = None
-    if not CHROMIUM.exists() and not _in_ci():
-        skip = pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM} (not installed)")
+    # This hook sees every collected item of the run, not only this folder's. A missing Chromium is
+    # not skipped: scripts/bootstrap installs it, and the browser fixture fails with how to fix it.
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if skip is not None:
-                item.add_marker(skip)
 
 
 # --- the server ----------------------------------------------------------------------------------
@@ -116,7 +107,7 @@ def _playwright():  # noqa: ANN202
 def chromium(_playwright):  # noqa: ANN001, ANN201
     """One Chromium for the whole run (launching costs far more than a new context)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: CI must have it (apt-get install chromium)")
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run scripts/bootstrap (or apt-get install chromium)")
     browser = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
