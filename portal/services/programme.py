@@ -33,9 +33,29 @@ def _changed(action: str, obj, before: dict, fields: tuple[str, ...], *, by: Use
         audit.record(action, obj, by=by, before={k: before[k] for k in diff}, after=diff, now=now)
 
 
-def _reposition(items: list, item, direction: Direction) -> None:  # noqa: ANN001
-    for position, each in enumerate(moved(items, item, direction)):
+def _move(item, siblings: list, direction: Direction, action: str, *, by: User, now: datetime | None) -> None:  # noqa: ANN001
+    """Swap ``item`` with its neighbour among ``siblings``; audited only when the order changed."""
+    before = [each.id for each in siblings]
+    for position, each in enumerate(moved(siblings, item, direction)):
         each.position = position
+    after = [each.id for each in sorted(siblings, key=lambda each: each.position)]
+    if after != before:
+        audit.record(action, item, by=by, before={"order": before}, after={"order": after}, now=now)
+
+
+def _flag(item, attribute: str, value: bool, actions: tuple[str, str], *, by: User, now: datetime | None) -> None:  # noqa: ANN001
+    """Set a retired/archived flag; ``actions`` are the audit actions for (on, off). Nothing is deleted."""
+    if getattr(item, attribute) == value:
+        return
+    setattr(item, attribute, value)
+    audit.record(
+        actions[0] if value else actions[1],
+        item,
+        by=by,
+        before={attribute: not value},
+        after={attribute: value},
+        now=now,
+    )
 
 
 # --- work streams -----------------------------------------------------------------------------
@@ -57,25 +77,11 @@ def update_work_stream(stream: WorkStream, *, by: User, now: datetime | None = N
 
 
 def move_work_stream(stream: WorkStream, direction: Direction, *, by: User, now: datetime | None = None) -> None:
-    before = [ws.id for ws in stream.round.work_streams]
-    _reposition(stream.round.work_streams, stream, direction)
-    after = [ws.id for ws in sorted(stream.round.work_streams, key=lambda ws: ws.position)]
-    if after != before:
-        audit.record("work_stream.moved", stream, by=by, before={"order": before}, after={"order": after}, now=now)
+    _move(stream, stream.round.work_streams, direction, "work_stream.moved", by=by, now=now)
 
 
 def set_work_stream_retired(stream: WorkStream, retired: bool, *, by: User, now: datetime | None = None) -> None:
-    if stream.is_retired == retired:
-        return
-    stream.is_retired = retired
-    audit.record(
-        "work_stream.retired" if retired else "work_stream.reinstated",
-        stream,
-        by=by,
-        before={"is_retired": not retired},
-        after={"is_retired": retired},
-        now=now,
-    )
+    _flag(stream, "is_retired", retired, ("work_stream.retired", "work_stream.reinstated"), by=by, now=now)
 
 
 # --- output measures --------------------------------------------------------------------------
@@ -106,25 +112,11 @@ def update_measure(measure: OutputMeasure, *, by: User, now: datetime | None = N
 
 
 def move_measure(measure: OutputMeasure, direction: Direction, *, by: User, now: datetime | None = None) -> None:
-    before = [m.id for m in measure.work_stream.measures]
-    _reposition(measure.work_stream.measures, measure, direction)
-    after = [m.id for m in sorted(measure.work_stream.measures, key=lambda m: m.position)]
-    if after != before:
-        audit.record("measure.moved", measure, by=by, before={"order": before}, after={"order": after}, now=now)
+    _move(measure, measure.work_stream.measures, direction, "measure.moved", by=by, now=now)
 
 
 def set_measure_retired(measure: OutputMeasure, retired: bool, *, by: User, now: datetime | None = None) -> None:
-    if measure.is_retired == retired:
-        return
-    measure.is_retired = retired
-    audit.record(
-        "measure.retired" if retired else "measure.reinstated",
-        measure,
-        by=by,
-        before={"is_retired": not retired},
-        after={"is_retired": retired},
-        now=now,
-    )
+    _flag(measure, "is_retired", retired, ("measure.retired", "measure.reinstated"), by=by, now=now)
 
 
 # --- standard conditions ----------------------------------------------------------------------
@@ -147,22 +139,8 @@ def update_condition(
 
 
 def move_condition(condition: RoundCondition, direction: Direction, *, by: User, now: datetime | None = None) -> None:
-    before = [c.id for c in condition.round.conditions]
-    _reposition(condition.round.conditions, condition, direction)
-    after = [c.id for c in sorted(condition.round.conditions, key=lambda c: c.position)]
-    if after != before:
-        audit.record("condition.moved", condition, by=by, before={"order": before}, after={"order": after}, now=now)
+    _move(condition, condition.round.conditions, direction, "condition.moved", by=by, now=now)
 
 
 def set_condition_archived(condition: RoundCondition, archived: bool, *, by: User, now: datetime | None = None) -> None:
-    if condition.is_archived == archived:
-        return
-    condition.is_archived = archived
-    audit.record(
-        "condition.archived" if archived else "condition.restored",
-        condition,
-        by=by,
-        before={"is_archived": not archived},
-        after={"is_archived": archived},
-        now=now,
-    )
+    _flag(condition, "is_archived", archived, ("condition.archived", "condition.restored"), by=by, now=now)
