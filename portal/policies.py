@@ -54,9 +54,12 @@ def can_edit_organisation(user: User | None, organisation: Organisation) -> Deci
 
 
 def can_invite_member(user: User | None, organisation: Organisation) -> Decision:
-    """Only the group's owners invite people to join it."""
+    """The group's owners invite people to join it; so do officers, who invite a group to take
+    over an account they created for it on the assisted route."""
     if not _signed_in(user):
         return SIGNED_OUT
+    if user.has_role(Role.OFFICER):
+        return ALLOWED
     role = _membership_role(user, organisation.id)
     if role is None:
         return NOT_A_MEMBER

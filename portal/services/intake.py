@@ -12,10 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -40,7 +39,7 @@ from portal.models import (
     StoredFile,
     User,
 )
-from portal.services import ServiceError, accounts, audit, files, organisations
+from portal.services import ServiceError, audit, files, organisations
 
 PER_PAGE = 50
 SENT_STATUSES = tuple(s for s in ApplicationStatus if s != ApplicationStatus.DRAFT)
@@ -380,22 +379,9 @@ def invite_to_take_over(
     now = now or utcnow()
     if not by.has_role(Role.OFFICER):
         raise ServiceError(_l("Only officers can invite a group to take over its application."))
-    address = accounts.normalise_email(email)
-    if "@" not in address.strip("@"):
-        raise ServiceError(_l("Enter an e-mail address like name@example.org"))
     organisation = application.organisation
-    if any(m.user.email.lower() == address for m in organisation.members):
-        raise ServiceError(_l("%(email)s already has an account in this group.", email=address))
-    token = secrets.token_urlsafe(32)
-    invitation = OrganisationInvitation(
-        organisation=organisation,
-        email=address,
-        token_hash=accounts.hash_token(token),
-        invited_by_id=by.id,
-        created_at=now,
-        expires_at=now + timedelta(days=organisations.INVITATION_DAYS),
-    )
-    db.session.add(invitation)
+    invitation, token = organisations.invite_member(organisation, email, by=by, now=now)
+    address = invitation.email
     audit.record(
         "application.takeover_invited",
         application,

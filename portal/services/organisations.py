@@ -327,7 +327,9 @@ def is_invited(invitation: OrganisationInvitation, user: User) -> bool:
 def accept_invitation(
     invitation: OrganisationInvitation, *, by: User, now: datetime | None = None
 ) -> OrganisationMember:
-    """``by`` joins the group as a member (and may now apply: they get the applicant role)."""
+    """``by`` joins the group (and may now apply: they get the applicant role). The first person
+    to join a group that has no owner — one an officer created on the assisted route — becomes its
+    owner, so someone in the group can invite the others."""
     now = now or utcnow()
     if not invitation_is_live(invitation, now=now):
         raise ServiceError(Message(N_("This invitation has expired or has already been used.")))
@@ -338,7 +340,9 @@ def accept_invitation(
     invitation.accepted_by_id = by.id
     membership = member_of(organisation, by)
     if membership is None:
-        membership = OrganisationMember(user=by, role=MembershipRole.MEMBER, created_at=now)
+        has_owner = any(m.role == MembershipRole.OWNER for m in organisation.members)
+        role = MembershipRole.MEMBER if has_owner else MembershipRole.OWNER
+        membership = OrganisationMember(user=by, role=role, created_at=now)
         organisation.members.append(membership)
     if not by.has_role(Role.APPLICANT):
         accounts.set_roles(by, set(by.roles) | {Role.APPLICANT}, by=by, now=now)

@@ -382,6 +382,6 @@ def test_only_officers_invite_a_group_to_take_over_and_never_a_member_twice(db, 
     member = application.organisation.members[0].user
     with pytest.raises(ServiceError, match="Only officers"):
         intake.invite_to_take_over(application, "someone@example.org", by=member)
-    with pytest.raises(ServiceError, match="already has an account in this group"):
+    with pytest.raises(ServiceError, match="is already a member of this group"):
         intake.invite_to_take_over(application, member.email.upper(), by=officer)
     assert db.session.scalars(select(OrganisationInvitation)).all() == []

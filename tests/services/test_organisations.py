@@ -240,3 +240,23 @@ def test_an_invitation_is_only_for_its_address_and_only_for_14_days(db, group, m
         service.accept_invitation(invitation, by=bilal, now=later)
     assert db.session.scalar(select(OrganisationInvitation.accepted_at)) is None
     assert len(db.session.get(Organisation, organisation.id).members) == 1
+
+
+def test_the_first_to_join_a_group_an_officer_created_becomes_its_owner(db, make_user):
+    """The assisted route: an officer made the group, so it has no owner until someone joins.
+    The first to join manages the account and can invite the rest; the next is a member."""
+    officer = make_user(roles={Role.OFFICER})
+    organisation = Organisation(name="Aston Mums", legal_form=LegalForm.FAITH)
+    db.session.add(organisation)
+    db.session.commit()
+    first, _ = service.invite_member(organisation, "fatima@example.org", by=officer)
+    second, _ = service.invite_member(organisation, "hana@example.org", by=officer)
+    fatima = make_user(email="fatima@example.org")
+    hana = make_user(email="hana@example.org")
+    assert service.accept_invitation(first, by=fatima).role == MembershipRole.OWNER
+    assert service.accept_invitation(second, by=hana).role == MembershipRole.MEMBER
+    db.session.commit()
+    _, token = service.invite_member(organisation, "yusuf@example.org", by=fatima)
+    assert token
+    with pytest.raises(ServiceError, match="Only the people who manage"):
+        service.invite_member(organisation, "zara@example.org", by=hana)

@@ -137,6 +137,10 @@ def test_the_group_takes_its_application_over_by_an_emailed_invitation(
     assert "Being checked Now" in status
     history = visible_text(client.get(detail).data)
     assert "Olu Officer on behalf of Aston Mums by phone Group invited to take over" in history
+    # Fatima is the first in the group to have an account, so she manages it and invites the rest.
+    group_page = visible_text(group_browser.get(f"/applicant/organisations/{application.organisation_id}").data)
+    assert "Fatima Begum (you) fatima@example.org Manages the account" in group_page
+    assert "Invite someone to help with applications" in group_page
 
 
 def test_an_existing_group_on_a_paper_form_with_a_scan(client, db, officer, round_, make_organisation, make_user):
