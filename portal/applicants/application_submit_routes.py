@@ -19,8 +19,8 @@ from portal.domain.applications import Section, stage_for
 from portal.domain.workflow import ApplicationStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
-from portal.models import Application, Criterion
-from portal.services import ServiceError
+from portal.models import Application, Criterion, FilePurpose, StoredFile
+from portal.services import ServiceError, files
 from portal.services import applications as service
 from portal.templating import translate_message
 
@@ -60,34 +60,16 @@ def answer_question(application_id: int, criterion_id: int):
         form.version.data = str(application.lock_version)
         if answer is not None:
             form.text.data, form.recording_summary.data = answer.text, answer.recording_summary
-    if form.validate_on_submit():
-        try:
-            recording = _store_recording(form, application)
-            service.save_answer(
-                application,
-                criterion,
-                text=form.text.data or "",
-                recording=recording,
-                keep_recording=not form.remove_recording.data,
-                recording_summary=form.recording_summary.data or "",
-                expected_version=form.expected_version,
-                by=current_user,
+    if form.validate_on_submit() and _save_answer(form, application, criterion):
+        db.session.commit()
+        if not form.finishing:
+            return _after_save(application, Section.CRITERIA, form)
+        following = criteria[criteria.index(criterion) + 1 :]
+        if following:
+            return redirect(
+                url_for("applicants.answer_question", application_id=application.id, criterion_id=following[0].id)
             )
-        except service.EditConflict as error:
-            _conflict(form, application, error)
-        except ServiceError as error:
-            db.session.rollback()
-            form.text.errors.append(translate_message(error.message))
-        else:
-            db.session.commit()
-            if not form.finishing:
-                return _after_save(application, Section.CRITERIA, form)
-            following = criteria[criteria.index(criterion) + 1 :]
-            if following:
-                return redirect(
-                    url_for("applicants.answer_question", application_id=application.id, criterion_id=following[0].id)
-                )
-            return redirect(url_for("applicants.criteria_questions", application_id=application.id))
+        return redirect(url_for("applicants.criteria_questions", application_id=application.id))
     position = criteria.index(criterion) + 1
     return render_template(
         "applicants/section_answer.html",
@@ -101,13 +83,39 @@ def answer_question(application_id: int, criterion_id: int):
     )
 
 
-def _store_recording(form: forms.AnswerForm, application: Application):  # noqa: ANN202
+def _save_answer(form: forms.AnswerForm, application: Application, criterion: Criterion) -> bool:
+    """Keep the answer (and any recording sent with it); a refusal goes onto the field it is about."""
+    try:
+        recording = _store_recording(form, application)
+    except ServiceError as error:
+        db.session.rollback()
+        form.recording.errors.append(translate_message(error.message))
+        return False
+    try:
+        service.save_answer(
+            application,
+            criterion,
+            text=form.text.data or "",
+            recording=recording,
+            keep_recording=not form.remove_recording.data,
+            recording_summary=form.recording_summary.data or "",
+            expected_version=form.expected_version,
+            by=current_user,
+        )
+    except service.EditConflict as error:
+        _conflict(form, application, error)
+        return False
+    except ServiceError as error:
+        db.session.rollback()
+        form.text.errors.append(translate_message(error.message))
+        return False
+    return True
+
+
+def _store_recording(form: forms.AnswerForm, application: Application) -> StoredFile | None:
     upload = form.recording.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    from portal.models import FilePurpose
-    from portal.services import files
-
     return files.store_upload(
         upload.stream,
         upload.filename,
@@ -131,7 +139,8 @@ def check_answers(application_id: int):
         missing=missing,
         form=forms.SubmitForm(),
         criteria=_active_criteria(application),
-        content=service.snapshot(application),
+        content=(content := service.snapshot(application)),
+        recordings=files.recordings_in(content),
         answers={a.criterion_id: a for a in application.answers},
         section_url=section_url,
         deadline=service.deadline_for(application.round, application.organisation),
@@ -180,6 +189,7 @@ def application_detail(application_id: int):
         "applicants/application_detail.html",
         application=application,
         version=version,
+        recordings=files.recordings_in(version.content) if version else {},
         stage=stage_for(application.status),
         messages=[m for m in application.messages],
     )

@@ -112,6 +112,15 @@ def store_upload(
     return stored
 
 
+def recordings_in(content: dict) -> dict[int, StoredFile]:
+    """The recordings an application's answers (a version's content or a draft's snapshot) point
+    to, by id, in one query."""
+    ids = {a["recording_file_id"] for a in content.get("answers", []) if a.get("recording_file_id")}
+    if not ids:
+        return {}
+    return {f.id: f for f in db.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))}
+
+
 def current_documents(organisation: Organisation) -> dict[FilePurpose, StoredFile]:
     """The organisation's current file of each document purpose (the newest one uploaded)."""
     rows = db.session.scalars(

@@ -3,12 +3,27 @@ and sent with the keyboard alone."""
 
 from __future__ import annotations
 
+import io
+import wave
+
 import pytest
 
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.models import Locality
+from portal.models import FilePurpose, Locality
+from portal.services import applications, files
 from tests.browser.axe import assert_no_axe_violations, assert_page_basics
+
+
+def _silence_wav() -> bytes:
+    """A real, playable WAV file: a quarter of a second of silence."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\x00\x00" * 2000)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -19,6 +34,20 @@ def applicant_page(page, make_user, make_organisation, make_round, make_applicat
     db.session.add(Locality(name="Ladywood"))
     db.session.commit()
     draft = make_application(round_=round_, organisation=group, applicant=user)
+    recording = files.store_upload(
+        _silence_wav(), "our answer.wav", purpose=FilePurpose.RECORDING, organisation=group, by=user, max_bytes=10_000
+    )
+    applications.save_answer(
+        draft,
+        round_.criteria[0],
+        text="",
+        recording=recording,
+        keep_recording=True,
+        recording_summary="How the club began.",
+        expected_version=None,
+        by=user,
+    )
+    db.session.commit()
     sent = make_application(round_=make_round(), organisation=group, applicant=user, submit=True)
     sign_in_page(page, user)
     page.ids = {"draft": draft.id, "sent": sent.id, "criterion": round_.criteria[0].id, "round": round_.id}
@@ -54,6 +83,20 @@ def test_application_page_is_accessible(applicant_page, path):
     applicant_page.goto(path.format(**applicant_page.ids))
     assert_page_basics(applicant_page)
     assert_no_axe_violations(applicant_page)
+
+
+def test_a_recorded_answer_plays_in_the_browser(applicant_page):
+    """The player is a real, working media element: Chromium loads the WAV the group sent."""
+    applicant_page.goto(
+        f"/applicant/applications/{applicant_page.ids['draft']}/questions/{applicant_page.ids['criterion']}"
+    )
+    player = applicant_page.get_by_label("Audio recording: Criterion 1")
+    player.evaluate("audio => { audio.preload = 'auto'; audio.load(); }")
+    applicant_page.wait_for_function(
+        "() => document.querySelector('audio').readyState >= 1 || document.querySelector('audio').error"
+    )
+    assert player.evaluate("audio => audio.error === null && Math.abs(audio.duration - 0.25) < 0.01")
+    assert "How the club began." in applicant_page.locator("figure.app-recording").inner_text()
 
 
 def test_errors_on_a_section_are_accessible(applicant_page):

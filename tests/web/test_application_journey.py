@@ -12,16 +12,6 @@ from portal.models import Application, ApplicationVersion, Locality
 from tests.helpers import csrf_token_from, page_title, visible_text
 
 
-@pytest.fixture
-def applicant_with_group(client, db, login_as, make_organisation, make_round):  # noqa: ANN001, ANN201
-    user = login_as("applicant", full_name="Amina Khan")
-    group = make_organisation(members=[user], name="Sparkhill Women's Circle")
-    round_ = make_round(title="Community grants 2027", reference_prefix="CIF-2027-")
-    db.session.add(Locality(name="Hall Green"))
-    db.session.commit()
-    return user, group, round_
-
-
 def fill_every_section(client, db, base: str, round_) -> None:  # noqa: ANN001
     locality = db.session.scalar(select(Locality))
     stream = round_.work_streams[0]
