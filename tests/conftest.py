@@ -137,6 +137,21 @@ def make_application(app: Flask) -> Callable[..., object]:
 
 
 @pytest.fixture
+def make_panel(app: Flask) -> Callable[..., object]:
+    return factories.make_panel
+
+
+@pytest.fixture
+def make_eligible_application(app: Flask) -> Callable[..., object]:
+    return factories.make_eligible_application
+
+
+@pytest.fixture
+def make_review(app: Flask) -> Callable[..., object]:
+    return factories.make_review
+
+
+@pytest.fixture
 def sign_in(client: PortalClient) -> Callable[..., object]:
     """Sign a user in through the real sign-in form."""
 

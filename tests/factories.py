@@ -192,3 +192,65 @@ def make_application(*, round_=None, organisation=None, applicant=None, complete
         service.submit_application(application, by=applicant)
     db.session.commit()
     return application
+
+
+# --- the panel ----------------------------------------------------------------------------------
+
+
+def make_panel(*, round_=None, members=2, kind="resident", **fields):  # noqa: ANN001, ANN003, ANN201
+    """A round's panel with ``members`` panel members: a number (new users with the panel-member
+    role) or a list of users (who get the role)."""
+    from portal.domain.panel import MemberKind
+    from portal.models import Panel, PanelMember
+
+    round_ = round_ or make_round()
+    panel = Panel(round=round_, **fields)
+    users = [make_user(roles={Role.PANEL_MEMBER}) for _ in range(members)] if isinstance(members, int) else members
+    for user in users:
+        if Role.PANEL_MEMBER not in user.roles:
+            accounts.set_roles(user, set(user.roles) | {Role.PANEL_MEMBER}, by=user)
+        panel.members.append(PanelMember(user=user, kind=MemberKind(kind), profile="Lives in the area."))
+    db.session.add(panel)
+    db.session.commit()
+    return panel
+
+
+def make_eligible_application(*, round_=None, status=None, **fields):  # noqa: ANN001, ANN003, ANN201
+    """A sent application that an officer has found eligible (or left at ``status``)."""
+    from portal.domain.workflow import ApplicationStatus
+
+    application = make_application(round_=round_, submit=True, **fields)
+    application.status = status or ApplicationStatus.ELIGIBLE
+    db.session.commit()
+    return application
+
+
+def make_review(application, member, *, confirmed=True, scores=None, submit=False, recommendation=None, **fields):  # noqa: ANN001, ANN003, ANN201
+    """``member``'s review of ``application``. ``scores``: a score (0–4 or None) per active
+    criterion in order, or a dict of criterion id → (score, comment, audience)."""
+    from portal.domain.panel import CommentAudience, Recommendation
+    from portal.domain.workflow import ApplicationStatus, ReviewStatus
+    from portal.models import Review, Score
+
+    review = Review(application=application, member=member, **fields)
+    if confirmed:
+        review.no_conflict_confirmed_at = datetime.now(UTC)
+    if scores is not None:
+        if not isinstance(scores, dict):
+            criteria = [c for c in application.round.criteria if not c.is_archived]
+            scores = {
+                c.id: (s, f"Comment on {c.title}", CommentAudience.FEEDBACK)
+                for c, s in zip(criteria, scores, strict=True)
+            }
+        for criterion_id, (score, comment, audience) in scores.items():
+            review.scores.append(Score(criterion_id=criterion_id, score=score, comment=comment, audience=audience))
+        review.status = ReviewStatus.DRAFT
+    if submit:
+        review.status = ReviewStatus.SUBMITTED
+        review.submitted_at = datetime.now(UTC)
+        review.recommendation = Recommendation(recommendation or Recommendation.FUND)
+    if application.status == ApplicationStatus.ELIGIBLE:
+        application.status = ApplicationStatus.WITH_PANEL
+    db.session.add(review)
+    db.session.commit()
+    return review

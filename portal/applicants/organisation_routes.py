@@ -33,7 +33,7 @@ from portal.models import FilePurpose, Locality, Organisation, OrganisationMembe
 from portal.officers.forms import LEGAL_FORM_LABELS
 from portal.policies import can_edit_organisation, can_invite_member, can_read_file, can_view_organisation
 from portal.security import is_safe_next
-from portal.services import ServiceError, files, notifications, organisations
+from portal.services import ServiceError, files, notifications, organisations, panel_access
 from portal.services.organisations import INVITATION_DAYS, DetailsRefused, OrganisationDetails
 from portal.storage import get_storage
 from portal.templating import translate_message
@@ -277,7 +277,8 @@ def accept_invitation(token: str):
 def download_file(file_id: int):
     """A stored file, as a download, to those who may read it (everyone else: 404)."""
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not can_read_file(current_user, stored):
+    reviews = panel_access.reviews_of(current_user) if current_user.has_role(Role.PANEL_MEMBER) else ()
+    if stored is None or not can_read_file(current_user, stored, reviews):
         abort(404)
     response = send_file(
         io.BytesIO(get_storage(current_app.config).read(stored.key)),

@@ -1,7 +1,7 @@
 """Each record's lifecycle as one explicit table: from → to → who may move it.
 
 Services ask ``check_transition`` before changing a status; a refused move carries a plain reason.
-Later lifecycles (applications, reviews, awards, returns) add their tables here.
+Later lifecycles (awards, returns) add their tables here.
 """
 
 from __future__ import annotations
@@ -81,9 +81,45 @@ APPLICATION_TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], froze
 }
 
 
+class ReviewStatus(StrEnum):
+    """A panel member's review of one EOI (the assignment is the review)."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REOPENED = "reopened"
+
+
+PANEL_MEMBER = Role.PANEL_MEMBER
+
+REVIEW_TRANSITIONS: dict[tuple[ReviewStatus, ReviewStatus], frozenset[str]] = {
+    (ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT): frozenset({Role.PANEL_MEMBER}),
+    (ReviewStatus.NOT_STARTED, ReviewStatus.SUBMITTED): frozenset({Role.PANEL_MEMBER}),
+    (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED): frozenset({Role.PANEL_MEMBER}),
+    (ReviewStatus.SUBMITTED, ReviewStatus.REOPENED): frozenset({Role.OFFICER}),
+    (ReviewStatus.REOPENED, ReviewStatus.SUBMITTED): frozenset({Role.PANEL_MEMBER}),
+}
+
+
+class DecisionOutcome(StrEnum):
+    FUND = "fund"
+    DO_NOT_FUND = "do_not_fund"
+    RESERVE = "reserve"
+
+
+# A decision once recorded changes only from the reserve list; ``None`` is "no decision yet".
+DECISION_TRANSITIONS: dict[tuple[DecisionOutcome | None, DecisionOutcome], frozenset[str]] = {
+    (None, DecisionOutcome.FUND): frozenset({Role.OFFICER}),
+    (None, DecisionOutcome.DO_NOT_FUND): frozenset({Role.OFFICER}),
+    (None, DecisionOutcome.RESERVE): frozenset({Role.OFFICER}),
+    (DecisionOutcome.RESERVE, DecisionOutcome.FUND): frozenset({Role.OFFICER}),
+    (DecisionOutcome.RESERVE, DecisionOutcome.DO_NOT_FUND): frozenset({Role.OFFICER}),
+}
+
+
 def check_transition(
-    table: dict[tuple[StrEnum, StrEnum], frozenset[str]],
-    current: StrEnum,
+    table: dict[tuple[StrEnum | None, StrEnum], frozenset[str]],
+    current: StrEnum | None,
     target: StrEnum,
     actor_roles: set[str] | frozenset[str],
 ) -> Decision:
@@ -107,5 +143,5 @@ def next_statuses(table: dict[tuple[StrEnum, StrEnum], frozenset[str]], current:
     return [to for (frm, to) in table if frm == current]
 
 
-def label(status: StrEnum) -> str:
-    return str(status.value).replace("_", " ")
+def label(status: StrEnum | None) -> str:
+    return "no decision" if status is None else str(status.value).replace("_", " ")

@@ -14,6 +14,16 @@ from portal.models.audit import AuditEvent
 from portal.models.files import FilePurpose, StoredFile
 from portal.models.funding import Criterion, Fund, OutputMeasure, Round, RoundCondition, WorkStream
 from portal.models.notifications import Notification
+from portal.models.panel import (
+    AgreedScore,
+    ConflictDeclaration,
+    FundingDecision,
+    Interest,
+    Panel,
+    PanelMember,
+    Review,
+    Score,
+)
 from portal.models.people import (
     HeldForm,
     Organisation,
@@ -28,6 +38,14 @@ from portal.models.places import Locality, Ward
 from portal.models.settings import Setting
 
 __all__ = [
+    "AgreedScore",
+    "ConflictDeclaration",
+    "FundingDecision",
+    "Interest",
+    "Panel",
+    "PanelMember",
+    "Review",
+    "Score",
     "HeldForm",
     "Application",
     "ApplicationAnswer",

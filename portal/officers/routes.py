@@ -115,8 +115,12 @@ def copy_round(round_id: int):
 # Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
 from portal.officers import (  # noqa: E402, F401
     criteria_routes,
+    decision_routes,
     intake_routes,
+    moderation_routes,
+    panel_routes,
     places_routes,
+    review_routes,
     round_routes,
     stream_routes,
     support_routes,

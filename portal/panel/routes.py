@@ -14,3 +14,12 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @roles_required(Role.PANEL_MEMBER)
 def home():
     return render_template("panel/home.html")
+
+
+# Further panel pages; importing them registers their routes on ``bp``.
+from portal.panel import (  # noqa: E402, F401
+    conflict_routes,
+    interest_routes,
+    moderation_routes,
+    review_routes,
+)
