@@ -232,12 +232,14 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
     from portal.domain.workflow import ApplicationStatus, ReviewStatus
     from portal.models import Review, Score
 
+    criteria = [c for c in application.round.criteria if not c.is_archived]
+    was_eligible = application.status == ApplicationStatus.ELIGIBLE
     review = Review(application=application, member=member, **fields)
+    db.session.add(review)
     if confirmed:
         review.no_conflict_confirmed_at = datetime.now(UTC)
     if scores is not None:
         if not isinstance(scores, dict):
-            criteria = [c for c in application.round.criteria if not c.is_archived]
             scores = {
                 c.id: (s, f"Comment on {c.title}", CommentAudience.FEEDBACK)
                 for c, s in zip(criteria, scores, strict=True)
@@ -249,8 +251,7 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
         review.status = ReviewStatus.SUBMITTED
         review.submitted_at = datetime.now(UTC)
         review.recommendation = Recommendation(recommendation or Recommendation.FUND)
-    if application.status == ApplicationStatus.ELIGIBLE:
+    if was_eligible:
         application.status = ApplicationStatus.WITH_PANEL
-    db.session.add(review)
     db.session.commit()
     return review

@@ -28,6 +28,12 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def _to_penny(value: Decimal) -> Decimal:
+    """Rounded to a hundredth, but left as given when it is no finer (a score of 3 stays 3)."""
+    rounded = _round(Decimal(value))
+    return value if rounded == value else rounded
+
+
 def weighted_total(scores: Iterable[tuple[Decimal, int | None]]) -> Decimal | None:
     """Out of 100, from ``(weight, score)`` pairs; ``None`` when nothing with a weight was scored."""
     weighted = Decimal(0)
@@ -60,15 +66,17 @@ class Summary:
 
 
 def summarise(totals: Sequence[Decimal]) -> Summary | None:
-    """Mean, median, lowest, highest and spread of the weighted totals; ``None`` with no reviews."""
+    """Mean, median, lowest, highest and spread of the weighted totals; ``None`` with no reviews.
+    The lowest and highest are rounded like the mean and median (when finer than a hundredth), so
+    the mean and median never fall outside them."""
     if not totals:
         return None
     return Summary(
         count=len(totals),
         mean=_round(sum(totals, Decimal(0)) / len(totals)),
         median=_round(Decimal(statistics.median(totals))),
-        minimum=min(totals),
-        maximum=max(totals),
+        minimum=_to_penny(min(totals)),
+        maximum=_to_penny(max(totals)),
     )
 
 
@@ -182,9 +190,10 @@ def balanced_assignment(
     for _, member in existing:
         if member in load:
             load[member] += 1
+    members = list(dict.fromkeys(members))  # each once: a repeated EOI or member would pair twice
     order = {member: index for index, member in enumerate(members)}
     made: list[tuple[K, M]] = []
-    for eoi in eois:
+    for eoi in dict.fromkeys(eois):
         have = sum(1 for member in members if (eoi, member) in existing)
         free = [m for m in members if (eoi, m) not in blocked and (eoi, m) not in existing]
         if per_eoi is not None:
