@@ -29,12 +29,13 @@ class PortalForm(FlaskForm):
         """Errors for the GOV.UK error summary; a CSRF failure links to the first field."""
         errors: list[dict[str, str]] = []
         first_field = next(
-            (f for f in self if f.name != "csrf_token" and f.type not in {"SubmitField", "HiddenField"}), None
+            (f for f in self if f.short_name != "csrf_token" and f.type not in {"SubmitField", "HiddenField"}), None
         )
         for field in self:
             for message in field.errors:
-                target = field.id if field.name != "csrf_token" else (first_field.id if first_field else "main-content")
-                if getattr(field, "raw_parts", None) is not None and field.name != "csrf_token":
+                is_csrf = field.short_name == "csrf_token"  # a prefixed form's is "<prefix>-csrf_token"
+                target = field.id if not is_csrf else (first_field.id if first_field else "main-content")
+                if getattr(field, "raw_parts", None) is not None and not is_csrf:
                     target = f"{field.id}-day"  # a date in three boxes: the first box
                 errors.append({"text": str(message), "href": f"#{target}"})
                 break

@@ -54,3 +54,19 @@ def test_a_post_to_a_plain_action_without_a_token_gets_a_clear_error_page(client
     assert response.status_code == 400
     assert page_title(response.data).startswith("Error: Sorry, there is a problem with your request")
     assert client.get("/applicant/").status_code == 200  # still signed in: nothing happened
+
+
+def test_a_csrf_failure_on_a_prefixed_form_points_the_summary_at_its_first_field(app):
+    """Pages with a form per row (hand assignment) prefix each form's fields; the summary link of a
+    failed token must still lead to a field the person can reach, not the hidden token."""
+    from wtforms import StringField
+
+    from portal.forms import PortalForm
+
+    class RowForm(PortalForm):
+        member = StringField("Panel member")
+
+    with app.test_request_context("/", method="POST", data={"eoi7-csrf_token": "stale", "eoi7-member": "4"}):
+        form = RowForm(prefix="eoi7-")
+        assert not form.validate()
+        assert form.error_list == [{"text": form.csrf_token.errors[0], "href": "#eoi7-member"}]
