@@ -147,6 +147,7 @@ AUDIT_ACTIONS = {
     "review.saved": N_("Review saved as a draft"),
     "review.submitted": N_("Review submitted"),
     "review.reopened": N_("Review reopened"),
+    "application.scored": N_("Scored: enough panel reviews are in"),
     "moderation.agreed_score_recorded": N_("Agreed panel score recorded"),
     "decision.recorded": N_("Decision recorded"),
     "decision.changed": N_("Decision changed"),

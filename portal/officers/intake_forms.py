@@ -51,6 +51,7 @@ HISTORY_LABELS = {
     "application.message_sent": _l("Message sent to the group"),
     "application.paper_form_attached": _l("Scan of the paper form attached"),
     "application.takeover_invited": _l("Group invited to take over"),
+    "application.scored": _l("Scored: enough panel reviews are in"),
 }
 
 STATUS_LABELS = {

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from itertools import groupby
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
+from portal.services import reviews
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -13,7 +17,25 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @roles_required(Role.PANEL_MEMBER)
 def home():
-    return render_template("panel/home.html")
+    """The member's queue, round by round, with their progress and each panel's scoring deadline."""
+    queue = reviews.queue_for(current_user)
+    rounds = [
+        {
+            "round": items[0].application.round,
+            "panel": items[0].member.panel,
+            "reviews": items,
+            "progress": reviews.progress(items),
+        }
+        for items in (list(group) for _, group in groupby(queue, key=lambda r: r.application.round_id))
+    ]
+    submitted, total = reviews.progress(queue)
+    return render_template(
+        "panel/home.html",
+        rounds=rounds,
+        submitted=submitted,
+        total=total,
+        has_interests_page="panel.interests" in current_app.view_functions,
+    )
 
 
 # Further panel pages; importing them registers their routes on ``bp``.
