@@ -17,6 +17,7 @@ from flask import current_app
 
 from portal.db import utcnow
 from portal.demo_organisations import ORGANISATIONS
+from portal.demo_panel import seed_panel_round
 from portal.domain.measures import MeasureKind
 from portal.domain.organisations import LegalForm, MembershipRole
 from portal.domain.roles import Role
@@ -470,12 +471,23 @@ def seed(now: datetime | None = None) -> list[tuple[str, str, str]]:
         db.session.add(organisations[org["name"]])
 
     demo_accounts = []
+    users: dict[Role, object] = {}
     for label, email, full_name, role, password in ACCOUNTS:
         user = accounts.create_user(email, full_name, roles={role}, password=password, by=None, now=now)
+        users[role] = user
         if role == Role.APPLICANT:
             organisation = organisations[APPLICANT_ORGANISATION]
             db.session.add(OrganisationMember(organisation=organisation, user=user, role=MembershipRole.OWNER))
         demo_accounts.append((label, email, password))
+    db.session.flush()
+    seed_panel_round(
+        round_,
+        organisations=organisations,
+        localities=localities,
+        officer=users[Role.OFFICER],
+        panel_user=users[Role.PANEL_MEMBER],
+        now=now,
+    )
     db.session.flush()
     return demo_accounts
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from portal import demo
+from portal import demo, demo_panel
 from portal.domain.measures import MeasureKind
 from portal.domain.organisations import (
     LegalForm,
@@ -40,7 +40,7 @@ def seeded(db):
 
 @pytest.fixture
 def round_(db, seeded) -> Round:
-    return db.session.scalars(select(Round)).one()
+    return db.session.scalars(select(Round).where(Round.reference_prefix == "CIF-2026-")).one()
 
 
 def streams_by_short_name(round_: Round) -> dict:
@@ -72,7 +72,7 @@ def test_the_round_closes_at_noon_london_time_about_six_weeks_away(round_):
 
 def test_seeding_uses_the_current_time_by_default(db):
     demo.seed()
-    round_ = db.session.scalars(select(Round)).one()
+    round_ = db.session.scalars(select(Round).where(Round.reference_prefix == "CIF-2026-")).one()
     assert is_accepting(round_.opens_at, round_.closes_at, datetime.now(UTC))
 
 
@@ -234,3 +234,38 @@ def test_seeding_refuses_in_production(app, db):
     with pytest.raises(RuntimeError, match="production"):
         demo.seed(now=NOW)
     assert db.session.scalars(select(Round)).first() is None
+
+
+def test_the_panel_round_is_in_assessment_with_scores_in_and_the_demo_member_still_to_score(db, seeded):
+    from portal.domain.workflow import ApplicationStatus, ReviewStatus
+    from portal.models import Application, ConflictDeclaration, Panel, Review
+    from portal.services import reviews
+
+    spring = db.session.scalars(select(Round).where(Round.reference_prefix == demo_panel.PREFIX)).one()
+    assert spring.status == RoundStatus.IN_ASSESSMENT
+    eois = db.session.scalars(select(Application).where(Application.round_id == spring.id)).all()
+    assert len(eois) == len(demo_panel.EOIS)
+    assert {e.reference for e in eois} == {f"CIF-2026S-{n:04d}" for n in range(1, len(eois) + 1)}
+    panel = db.session.scalars(select(Panel).where(Panel.round_id == spring.id)).one()
+    assert len(panel.members) == 1 + len(demo_panel.MEMBERS)
+
+    joseph = accounts.find_user_by_email("panel@demo.example")
+    queue = reviews.queue_for(joseph)
+    assert queue and {r.status for r in queue} == {ReviewStatus.NOT_STARTED}
+    others = db.session.scalars(select(Review).where(Review.member_id.not_in([r.member_id for r in queue]))).all()
+    assert others and {r.status for r in others} == {ReviewStatus.SUBMITTED}
+    # Three submitted reviews (the panel's minimum) or more make an EOI scored.
+    for eoi in eois:
+        submitted = sum(1 for r in others if r.application_id == eoi.id)
+        assert eoi.status == (ApplicationStatus.SCORED if submitted >= 3 else ApplicationStatus.WITH_PANEL)
+    # Imran volunteers with Nechells Learning Together, so he is never given its EOI.
+    imran = accounts.find_user_by_email("imran.panel@demo.example")
+    nechells = next(e for e in eois if e.organisation.name == "Nechells Learning Together")
+    assert all(r.member.user_id != imran.id for r in nechells_reviews(db, nechells))
+    assert db.session.scalars(select(ConflictDeclaration)).all() == []
+
+
+def nechells_reviews(db, application):  # noqa: ANN001, ANN201
+    from portal.models import Review
+
+    return db.session.scalars(select(Review).where(Review.application_id == application.id)).all()
