@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 from portal.auth.access import roles_required
 from portal.domain.panel import ConflictKind
 from portal.domain.roles import Role
+from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
 from portal.panel import panel_forms as forms
@@ -34,8 +35,10 @@ def confirm_conflict(review_id: int):
     review = panel_access.review_of(current_user, review_id)
     if review is None or not can_open_review(current_user, review):
         abort(404)
-    if review.no_conflict_confirmed_at is not None:
+    if review.status == ReviewStatus.SUBMITTED:
         return redirect(_review_url(review.id))
+    # A member who confirmed earlier and then sees a conflict (a name in the answers, say) comes
+    # back here from the review form to declare it, until they submit their scores.
     application = review.application
     form = forms.ConflictForm()
     if form.validate_on_submit():

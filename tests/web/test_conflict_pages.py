@@ -65,8 +65,31 @@ def test_no_conflict_opens_the_eoi(app, client, db, review, member):
     if _review_url(app, review.id) != "/panel/":  # the review form is there: the answers open
         opened = client.get(_review_url(app, review.id))
         assert opened.status_code == 200 and "We know our community well." in opened.data.decode()
-    again = client.get(url)  # already confirmed: straight to the review
-    assert again.status_code == 302 and again.headers["Location"] == _review_url(app, review.id)
+    again = client.get(url)  # confirmed but not submitted: still there, to declare a conflict found later
+    assert again.status_code == 200 and "Do you have a conflict of interest?" in page_title(again.data.decode())
+
+
+def test_a_conflict_noticed_while_scoring_can_still_be_declared_until_the_scores_are_sent(client, db, review, member):
+    review_id = review.id
+    client.submit(f"/panel/reviews/{review_id}/conflict", {"answer": "no"})
+    form = client.get(f"/panel/reviews/{review_id}").data.decode()
+    link = f'href="/panel/reviews/{review_id}/conflict"'
+    assert link in form and "Tell us you have a conflict of interest with this group" in visible_text(form)
+    declared = client.submit(
+        f"/panel/reviews/{review_id}/conflict", {"answer": "yes", "kind": "organisational", "note": "I know the chair."}
+    )
+    assert declared.headers["Location"] == "/panel/"
+    assert _count(db, Review) == 0 and _count(db, ConflictDeclaration) == 1
+    assert client.get(f"/panel/reviews/{review_id}").status_code == 404
+
+
+def test_after_submitting_the_conflict_page_leads_back_to_the_scores(client, db, review, member):
+    from portal.domain.workflow import ReviewStatus
+
+    review.status = ReviewStatus.SUBMITTED
+    db.session.commit()
+    response = client.get(f"/panel/reviews/{review.id}/conflict")
+    assert (response.status_code, response.headers["Location"]) == (302, f"/panel/reviews/{review.id}")
 
 
 def test_a_conflict_needs_its_kind_and_a_note_and_keeps_what_was_typed(client, db, review):
