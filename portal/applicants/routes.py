@@ -8,9 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.access import roles_required
+from portal.domain.applications import stage_for
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Organisation, OrganisationMember
+from portal.services import applications, decisions
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicant")
 
@@ -25,7 +27,13 @@ def home():
         .options(selectinload(Organisation.localities))
         .order_by(Organisation.name)
     ).all()
-    return render_template("applicants/home.html", organisations=organisations)
+    sent = applications.of_organisations([o.id for o in organisations])
+    released = decisions.released_round_ids({a.round_id for a in sent})
+    return render_template(
+        "applicants/home.html",
+        organisations=organisations,
+        applications=[(a, stage_for(a.status, decisions_released=a.round_id in released)) for a in sent],
+    )
 
 
 # Further applicant pages; importing them registers their routes on ``bp``.

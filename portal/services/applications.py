@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.db import utcnow
 from portal.domain.applications import (  # noqa: F401 - missing_sections is used by routes through here
@@ -379,3 +380,17 @@ def states_of(application: Application) -> dict[Section, SectionState]:
 
 # Sending lives in submissions.py; these names are part of this module's interface.
 from portal.services.submissions import snapshot, submit_application  # noqa: E402, F401
+
+
+def of_organisations(organisation_ids: list[int]) -> list[Application]:
+    """Every application of these groups, newest first, with its round (for a group's own list)."""
+    if not organisation_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.organisation_id.in_(organisation_ids))
+            .options(joinedload(Application.round), joinedload(Application.organisation))
+            .order_by(Application.created_at.desc(), Application.id.desc())
+        )
+    )

@@ -55,6 +55,7 @@ def applicant_page(page, make_user, make_organisation, make_round, make_applicat
 
 
 PAGES = [
+    pytest.param("/applicant/", id="home-with-applications"),
     pytest.param("/applicant/rounds/{round}/start", id="start"),
     pytest.param("/applicant/applications/{draft}", id="task-list"),
     *[
