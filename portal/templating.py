@@ -148,6 +148,7 @@ AUDIT_ACTIONS = {
     "review.submitted": N_("Review submitted"),
     "review.reopened": N_("Review reopened"),
     "application.scored": N_("Scored: enough panel reviews are in"),
+    "application.scoring_finished": N_("Panel scoring finished by an officer"),
     "moderation.agreed_score_recorded": N_("Agreed panel score recorded"),
     "decision.recorded": N_("Decision recorded"),
     "decision.changed": N_("Decision changed"),

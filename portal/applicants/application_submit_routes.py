@@ -184,13 +184,17 @@ def application_detail(application_id: int):
     application = get_application(application_id)
     if application.status == ApplicationStatus.DRAFT:
         return redirect(url_for("applicants.task_list", application_id=application.id))
+    from portal.services.decisions import released_decision
+
     version = application.versions[-1] if application.versions else None
+    decision = released_decision(application)  # None until the round's decisions are released
     return render_template(
         "applicants/application_detail.html",
         application=application,
         version=version,
         recordings=files.recordings_in(version.content) if version else {},
-        stage=stage_for(application.status),
+        stage=stage_for(application.status, decisions_released=decision is not None),
+        decision=decision,
         messages=[m for m in application.messages],
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from portal.domain.text import N_
+from portal.domain.workflow import DecisionOutcome
 
 # The minimum number of reviews without a conflict that each EOI needs, unless a panel says otherwise.
 DEFAULT_MINIMUM_REVIEWERS = 3
@@ -68,3 +69,13 @@ LABELS: dict[StrEnum, str] = {
     CommentAudience.FEEDBACK: N_("Can be shared with the group as feedback"),
     CommentAudience.PANEL_ONLY: N_("For the panel only"),
 }
+
+
+def goes_against_ranking(outcome: DecisionOutcome, within_budget: bool | None) -> bool:
+    """Funding an EOI below the budget line, or not funding (or reserving) one above it. An EOI
+    with no place in a ranking (no work stream) goes against nothing."""
+    if within_budget is None:
+        return False
+    if outcome == DecisionOutcome.FUND:
+        return not within_budget
+    return within_budget

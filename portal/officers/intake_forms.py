@@ -52,6 +52,7 @@ HISTORY_LABELS = {
     "application.paper_form_attached": _l("Scan of the paper form attached"),
     "application.takeover_invited": _l("Group invited to take over"),
     "application.scored": _l("Scored: enough panel reviews are in"),
+    "application.scoring_finished": _l("Panel scoring finished by an officer"),
 }
 
 STATUS_LABELS = {

@@ -1,7 +1,108 @@
-"""The moderation meeting: each work stream's EOIs with their scores, flags, agreed scores and the ranking against the budget.
-
-(A placeholder while this part is built: its routes are added here.)"""
+"""The moderation meeting: each work stream's EOIs with their scores and flags, the ranking against
+the budget, the spread across localities and each member's leniency; one EOI's reviews, and the
+agreed panel score recorded at the meeting."""
 
 from __future__ import annotations
 
-from portal.officers.routes import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.auth.access import roles_required
+from portal.domain.roles import Role
+from portal.domain.workflow import ApplicationStatus
+from portal.extensions import db
+from portal.forms import keeps_input_on_csrf_failure
+from portal.models import Application, Round, WorkStream
+from portal.officers import moderation_forms as forms
+from portal.officers.intake_forms import STATUS_LABELS
+from portal.officers.routes import bp, get_round
+from portal.services import ServiceError
+from portal.services import moderation as service
+from portal.templating import translate_message
+
+
+def chosen_stream(round_: Round, stream_id: int | None) -> WorkStream:
+    """The work stream asked for, else the first in use; 404 for another round's or none."""
+    stream = service.stream_in(round_, stream_id)
+    if stream is None:
+        abort(404)
+    return stream
+
+
+def get_panel_application(application_id: int) -> Application:
+    """An EOI the panel has (or had) in hand, with what its pages show; 404 for any other."""
+    application = db.session.get(
+        Application,
+        application_id,
+        options=[
+            joinedload(Application.round).selectinload(Round.criteria),
+            joinedload(Application.organisation),
+            joinedload(Application.work_stream),
+            selectinload(Application.localities),
+        ],
+    )
+    if application is None or application.status not in service.PANEL_STATUSES:
+        abort(404)
+    return application
+
+
+@bp.route("/rounds/<int:round_id>/moderation", endpoint="moderation")
+@roles_required(Role.OFFICER)
+def moderation_page(round_id: int):
+    round_ = get_round(round_id)
+    stream = chosen_stream(round_, request.args.get("stream", type=int))
+    return render_template(
+        "officers/moderation.html",
+        round=round_,
+        view=service.moderation_for(round_, stream),
+        status_labels=STATUS_LABELS,
+    )
+
+
+def _application_page(application: Application, form: forms.AgreedScoreForm | None = None):  # noqa: ANN202
+    view = service.moderation_for(application.round, application.work_stream) if application.work_stream else None
+    eoi = view.eoi(application.id) if view else None
+    if form is None:
+        form = forms.AgreedScoreForm(formdata=None)
+        if eoi is not None and eoi.agreed is not None:
+            form.score.data, form.rationale.data = f"{eoi.agreed.score:.2f}", eoi.agreed.rationale
+    return render_template(
+        "officers/moderation_application.html",
+        application=application,
+        view=view,
+        eoi=eoi,
+        reviews=service.assignments_of(application),
+        conflicts=service.conflicts_on(application),
+        form=form,
+        finish_form=forms.FinishScoringForm(formdata=None),
+        can_record=application.status in (ApplicationStatus.WITH_PANEL, ApplicationStatus.SCORED),
+        failed=form if form.errors else None,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.route("/applications/<int:application_id>/moderation")
+@roles_required(Role.OFFICER)
+def moderate_application(application_id: int):
+    return _application_page(get_panel_application(application_id))
+
+
+@bp.route("/applications/<int:application_id>/agreed-score", methods=["POST"])
+@roles_required(Role.OFFICER)
+@keeps_input_on_csrf_failure
+def record_agreed_score(application_id: int):
+    application = get_panel_application(application_id)
+    form = forms.AgreedScoreForm()
+    if form.validate_on_submit():
+        try:
+            service.record_agreed_score(application, score=form.value, rationale=form.rationale.data, by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.score.errors.append(translate_message(error.message))
+        else:
+            db.session.commit()
+            flash(_("Agreed score saved. The ranking now uses it."), "success")
+            return redirect(url_for("officers.moderate_application", application_id=application.id))
+    return _application_page(application, form)

@@ -1,7 +1,34 @@
-"""Panel members read the moderation view at the meeting (read-only).
-
-(A placeholder while this part is built: its routes are added here.)"""
+"""Panel members read the moderation view at the meeting: the same tables as the officers', with
+no forms, no links to officers' pages and no comments; the numbers of an EOI a member has a
+conflict on (or has not yet scored themselves) are never shown to them."""
 
 from __future__ import annotations
 
-from portal.panel.routes import bp  # noqa: F401
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from portal.auth.access import roles_required
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.models import Round
+from portal.panel.routes import bp
+from portal.services import moderation as service
+from portal.services import panel_access
+
+
+@bp.route("/rounds/<int:round_id>/moderation", endpoint="moderation")
+@roles_required(Role.PANEL_MEMBER)
+def moderation_page(round_id: int):
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    member = panel_access.membership_of(current_user, round_)
+    if member is None:
+        abort(404)
+    stream = service.stream_in(round_, request.args.get("stream", type=int))
+    if stream is None:
+        abort(404)
+    view = service.moderation_for(round_, stream)
+    return render_template(
+        "panel/moderation.html", round=round_, view=view, hidden=panel_access.hidden_from(member, view.eois)
+    )

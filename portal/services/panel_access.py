@@ -3,11 +3,28 @@ hand to the policies in ``portal/policies.py`` (which run no queries of their ow
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
-from portal.models import Application, ApplicationAnswer, PanelMember, Review, User
+from portal.models import (
+    Application,
+    ApplicationAnswer,
+    ConflictDeclaration,
+    Interest,
+    Panel,
+    PanelMember,
+    Review,
+    Round,
+    User,
+)
+
+if TYPE_CHECKING:
+    from portal.services.moderation import EoiModeration
 
 
 def review_of(user: User, review_id: int) -> Review | None:
@@ -37,3 +54,48 @@ def reviews_of(user: User) -> list[Review]:
             .order_by(Review.id)
         )
     )
+
+
+# --- what a panel member may see at the moderation meeting -------------------------------------
+
+CONFLICT = "conflict"  # they declared a conflict on the EOI
+INTEREST = "interest"  # their register of interests links them to the group
+NOT_SUBMITTED = "not_submitted"  # they have not submitted their own review of it yet
+
+
+def membership_of(user: User, round_: Round) -> PanelMember | None:
+    """``user``'s place on ``round_``'s panel, if they sit on it."""
+    return db.session.scalar(
+        select(PanelMember).join(PanelMember.panel).where(Panel.round_id == round_.id, PanelMember.user_id == user.id)
+    )
+
+
+def hidden_from(member: PanelMember, eois: Iterable[EoiModeration]) -> dict[int, str]:
+    """The EOIs whose numbers ``member`` must not see, each with why: a conflict they declared, a
+    link in their register of interests, or a review of theirs not yet submitted (independence)."""
+    eois = list(eois)
+    ids = [eoi.application_id for eoi in eois]
+    declared = set(
+        db.session.scalars(
+            select(ConflictDeclaration.application_id).where(
+                ConflictDeclaration.member_id == member.id, ConflictDeclaration.application_id.in_(ids)
+            )
+        )
+    )
+    linked = set(db.session.scalars(select(Interest.organisation_id).where(Interest.user_id == member.user_id)))
+    unsubmitted = set(
+        db.session.scalars(
+            select(Review.application_id).where(
+                Review.member_id == member.id, Review.application_id.in_(ids), Review.status != ReviewStatus.SUBMITTED
+            )
+        )
+    )
+    hidden: dict[int, str] = {}
+    for eoi in eois:
+        if eoi.application_id in declared:
+            hidden[eoi.application_id] = CONFLICT
+        elif eoi.organisation_id in linked:
+            hidden[eoi.application_id] = INTEREST
+        elif eoi.application_id in unsubmitted:
+            hidden[eoi.application_id] = NOT_SUBMITTED
+    return hidden
