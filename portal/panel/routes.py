@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.auth.access import roles_required
@@ -34,7 +34,6 @@ def home():
         rounds=rounds,
         submitted=submitted,
         total=total,
-        has_interests_page="panel.interests" in current_app.view_functions,
     )
 
 

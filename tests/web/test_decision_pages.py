@@ -248,3 +248,10 @@ def test_the_decision_pack_downloads(client, meeting, officer):
     assert client.get(f"{base}.doc").status_code == 404
     page = client.get(f"/officers/rounds/{meeting.round.id}/decisions").data.decode()
     assert f'href="{base}.xlsx"' in page and f'href="{base}.csv?sheet=conflicts"' in page
+
+
+def test_the_officers_view_of_an_eoi_with_the_panel_leads_to_its_reviews_and_decision(client, officer, meeting):
+    html = client.get(f"/officers/applications/{meeting.a.id}").data.decode()
+    assert f'href="/officers/applications/{meeting.a.id}/moderation"' in html
+    assert f'href="/officers/applications/{meeting.a.id}/decision"' in html
+    assert "The panel's reviews and scores Decision" in visible_text(html)

@@ -138,6 +138,9 @@ def test_the_home_page_lists_the_queue_with_progress_deadline_and_links(client, 
     assert f'href="/panel/reviews/{unconfirmed.id}/conflict"' in html
     assert html.count('class="govuk-task-list__item') == 2  # nobody else's EOIs
     assert f'href="/rounds/{scene["round"].id}"' in html  # the round's public page, for oversight
+    assert f'href="/panel/rounds/{scene["round"].id}/moderation"' in html  # the meeting view, read only
+    assert "The panel meeting for Community grants 2027: how the scores compare (read only)" in text
+    assert 'href="/panel/interests"' in html
 
 
 def test_the_home_page_says_when_nothing_is_assigned(client, login_as):
