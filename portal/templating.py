@@ -153,6 +153,20 @@ AUDIT_ACTIONS = {
     "decision.recorded": N_("Decision recorded"),
     "decision.changed": N_("Decision changed"),
     "decisions.released": N_("Decisions released to groups"),
+    "award.created": N_("Award created"),
+    "award.updated": N_("Award dates or amount changed"),
+    "award.conditions_changed": N_("Award conditions changed"),
+    "award.schedule_changed": N_("Payment schedule changed"),
+    "award.targets_changed": N_("Agreed output targets changed"),
+    "award.return_dates_changed": N_("Return dates changed"),
+    "award.accepted": N_("Award accepted"),
+    "award.declined": N_("Award declined"),
+    "award.withdrawn": N_("Award withdrawn"),
+    "award.reminded": N_("Group reminded to accept"),
+    "award.bank_details_given": N_("Bank details given"),
+    "letter.issued": N_("Letter issued"),
+    "letters.batch_started": N_("Letters being issued for the round"),
+    "letters.batch_finished": N_("Letters issued for the round"),
 }
 
 

@@ -152,6 +152,11 @@ def make_review(app: Flask) -> Callable[..., object]:
 
 
 @pytest.fixture
+def make_award(app: Flask) -> Callable[..., object]:
+    return factories.make_award
+
+
+@pytest.fixture
 def sign_in(client: PortalClient) -> Callable[..., object]:
     """Sign a user in through the real sign-in form."""
 

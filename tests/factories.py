@@ -255,3 +255,64 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
         application.status = ApplicationStatus.WITH_PANEL
     db.session.commit()
     return review
+
+
+# --- awards -------------------------------------------------------------------------------------
+
+
+def make_award(*, application=None, amount="4000", status=None, released=True, **fields):  # noqa: ANN001, ANN003, ANN201
+    """An award offered from a "fund" decision on ``application`` (a submitted EOI made when not
+    given), with one standard condition, one instalment on acceptance, a target per measure and
+    a mid-point and final return. ``released=True`` releases the round's decisions, so the group
+    can see it."""
+    from datetime import date
+
+    from portal.domain.awards import PaymentTrigger, ReturnKind
+    from portal.domain.workflow import ApplicationStatus, AwardStatus, DecisionOutcome
+    from portal.models import (
+        Award,
+        AwardCondition,
+        AwardInstalment,
+        AwardReturnDate,
+        AwardTarget,
+        FundingDecision,
+        Panel,
+    )
+
+    application = application or make_application(submit=True)
+    money = Decimal(amount)
+    decision = FundingDecision(
+        application=application, outcome=DecisionOutcome.FUND, amount=money, reason="Strong local reach."
+    )
+    application.status = ApplicationStatus.DECIDED
+    award = Award(
+        application=application,
+        decision=decision,
+        amount=money,
+        status=status or AwardStatus.OFFERED,
+        starts_on=fields.pop("starts_on", date(2027, 4, 1)),
+        ends_on=fields.pop("ends_on", date(2028, 3, 31)),
+        **fields,
+    )
+    award.conditions.append(
+        AwardCondition(title="Safeguarding", body="Keep a safeguarding policy and follow it.", position=0)
+    )
+    award.instalments.append(
+        AwardInstalment(position=0, amount=money, percentage=Decimal(100), trigger=PaymentTrigger.ON_ACCEPTANCE)
+    )
+    for measure in application.work_stream.measures if application.work_stream else []:
+        numeric = measure.target is not None
+        award.targets.append(
+            AwardTarget(measure=measure, quantity=40 if numeric else None, description=None if numeric else "Stories")
+        )
+    award.return_dates.append(AwardReturnDate(kind=ReturnKind.MIDPOINT, due_on=date(2027, 10, 1)))
+    award.return_dates.append(AwardReturnDate(kind=ReturnKind.FINAL, due_on=date(2028, 4, 28)))
+    db.session.add_all([decision, award])
+    if released:
+        panel = db.session.scalar(db.select(Panel).where(Panel.round_id == application.round_id))
+        if panel is None:
+            panel = Panel(round_id=application.round_id)
+            db.session.add(panel)
+        panel.decisions_released_at = datetime.now(UTC)
+    db.session.commit()
+    return award

@@ -1,7 +1,7 @@
 """Each record's lifecycle as one explicit table: from → to → who may move it.
 
 Services ask ``check_transition`` before changing a status; a refused move carries a plain reason.
-Later lifecycles (awards, returns) add their tables here.
+Later lifecycles (returns) add their tables here.
 """
 
 from __future__ import annotations
@@ -114,6 +114,26 @@ DECISION_TRANSITIONS: dict[tuple[DecisionOutcome | None, DecisionOutcome], froze
     (None, DecisionOutcome.RESERVE): frozenset({Role.OFFICER}),
     (DecisionOutcome.RESERVE, DecisionOutcome.FUND): frozenset({Role.OFFICER}),
     (DecisionOutcome.RESERVE, DecisionOutcome.DO_NOT_FUND): frozenset({Role.OFFICER}),
+}
+
+
+class AwardStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+AWARD_TRANSITIONS: dict[tuple[AwardStatus, AwardStatus], frozenset[str]] = {
+    (AwardStatus.OFFERED, AwardStatus.ACCEPTED): frozenset({Role.APPLICANT}),
+    (AwardStatus.OFFERED, AwardStatus.DECLINED): frozenset({Role.APPLICANT}),
+    (AwardStatus.ACCEPTED, AwardStatus.ACTIVE): frozenset({Role.OFFICER, SYSTEM}),
+    (AwardStatus.ACTIVE, AwardStatus.COMPLETED): frozenset({Role.OFFICER, SYSTEM}),
+    (AwardStatus.OFFERED, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
+    (AwardStatus.ACCEPTED, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
+    (AwardStatus.ACTIVE, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
 }
 
 

@@ -11,6 +11,16 @@ from portal.models.applications import (
     SupportRequest,
 )
 from portal.models.audit import AuditEvent
+from portal.models.awards import (
+    Award,
+    AwardCondition,
+    AwardInstalment,
+    AwardReturnDate,
+    AwardTarget,
+    BankDetails,
+    Letter,
+    LetterBatch,
+)
 from portal.models.files import FilePurpose, StoredFile
 from portal.models.funding import Criterion, Fund, OutputMeasure, Round, RoundCondition, WorkStream
 from portal.models.notifications import Notification
@@ -38,6 +48,14 @@ from portal.models.places import Locality, Ward
 from portal.models.settings import Setting
 
 __all__ = [
+    "Award",
+    "AwardCondition",
+    "AwardInstalment",
+    "AwardReturnDate",
+    "AwardTarget",
+    "BankDetails",
+    "Letter",
+    "LetterBatch",
     "AgreedScore",
     "ConflictDeclaration",
     "FundingDecision",

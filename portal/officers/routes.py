@@ -114,9 +114,12 @@ def copy_round(round_id: int):
 
 # Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
 from portal.officers import (  # noqa: E402, F401
+    acceptance_routes,
+    award_routes,
     criteria_routes,
     decision_routes,
     intake_routes,
+    letter_routes,
     moderation_routes,
     panel_routes,
     places_routes,
