@@ -57,3 +57,7 @@ def init_app(app: Flask) -> None:
         from portal.mail import deliver_outbox
 
         click.echo(f"Sent {deliver_outbox(limit=1000)} e-mail(s).")
+
+    from portal import letters_cli  # rq-worker, run-letter-batch
+
+    letters_cli.init_app(app)

@@ -58,7 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PASSWORD_RESET_HOURS", 2, "How long a password reset link works.", int),
     Setting("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour", "Sign-in attempts allowed per address and per account."),
     Setting("CALL_BACK_RATE_LIMIT", "5 per hour", "'Ask us to call you back' requests allowed per address."),
-    Setting("REDIS_URL", None, "Redis for rate limits shared between processes (memory per process otherwise)."),
+    Setting(
+        "REDIS_URL",
+        None,
+        "Redis for rate limits shared between processes and for the background-job queue (RQ); without it, "
+        "limits are counted per process and letter batches run in the web process.",
+    ),
     Setting("MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes.", int),
     Setting("TRUST_PROXY", False, "Trust one reverse proxy's X-Forwarded-* headers.", bool),
 )

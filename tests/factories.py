@@ -260,7 +260,7 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
 # --- awards -------------------------------------------------------------------------------------
 
 
-def make_award(*, application=None, amount="4000", status=None, released=True, **fields):  # noqa: ANN001, ANN003, ANN201
+def make_award(*, application=None, amount="3000", status=None, released=True, **fields):  # noqa: ANN001, ANN003, ANN201
     """An award offered from a "fund" decision on ``application`` (a submitted EOI made when not
     given), with one standard condition, one instalment on acceptance, a target per measure and
     a mid-point and final return. ``released=True`` releases the round's decisions, so the group

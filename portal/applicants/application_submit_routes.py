@@ -184,10 +184,15 @@ def application_detail(application_id: int):
     application = get_application(application_id)
     if application.status == ApplicationStatus.DRAFT:
         return redirect(url_for("applicants.task_list", application_id=application.id))
+    from portal.services.acceptance import offer_for
     from portal.services.decisions import released_decision
+    from portal.services.letters import letters_for
 
     version = application.versions[-1] if application.versions else None
     decision = released_decision(application)  # None until the round's decisions are released
+    newest = {}  # the group's letters: the newest version of each kind
+    for letter in letters_for(application) if decision is not None else []:
+        newest.setdefault(letter.kind, letter)
     return render_template(
         "applicants/application_detail.html",
         application=application,
@@ -195,6 +200,8 @@ def application_detail(application_id: int):
         recordings=files.recordings_in(version.content) if version else {},
         stage=stage_for(application.status, decisions_released=decision is not None),
         decision=decision,
+        offer=offer_for(application) if decision is not None else None,
+        letters=list(newest.values()),
         messages=[m for m in application.messages],
     )
 

@@ -96,7 +96,13 @@ def schedule_problems(total: Decimal, instalments: Sequence[Instalment]) -> list
             problems.append(Message(N_("Payment %(n)d: give the date it is paid"), {"n": number}))
     if problems:
         return problems
-    if sum(instalment_amounts(total, instalments), Decimal(0)) != total:
+    amounts = instalment_amounts(total, instalments)
+    for number, amount in enumerate(amounts, start=1):
+        if amount <= 0:  # a tiny percentage of a small award rounds to nothing
+            problems.append(Message(N_("Payment %(n)d: it works out at less than a penny"), {"n": number}))
+    if problems:
+        return problems
+    if sum(amounts, Decimal(0)) != total:
         problems.append(Message(N_("The payments must add up to the award of £%(total)s"), {"total": f"{total:,.2f}"}))
     return problems
 

@@ -33,6 +33,10 @@ def _status_page(application: Application) -> str:
     return url_for("applicants.application_detail", application_id=application.id, _external=True)
 
 
+def _offer_page(application: Application) -> str:
+    return url_for("applicants.award_offer", application_id=application.id, _external=True)
+
+
 def _decision_page(application: Application, form: forms.DecisionForm):  # noqa: ANN202
     existing = decisions.decision_on(application)
     can_decide = application.status == ApplicationStatus.SCORED or (
@@ -79,6 +83,7 @@ def decide(application_id: int):
                 override_reason=form.override_reason.data,
                 by=current_user,
                 link=_status_page(application),
+                offer_link=_offer_page(application),
             )
         except decisions.DecisionProblem as error:
             db.session.rollback()
@@ -148,7 +153,9 @@ def release_decisions(round_id: int):
     form = forms.ReleaseForm()
     if form.validate_on_submit():
         try:
-            released = decisions.release_decisions(round_, by=current_user, link_for=_status_page)
+            released = decisions.release_decisions(
+                round_, by=current_user, link_for=_status_page, offer_link_for=_offer_page
+            )
         except ServiceError as error:
             db.session.rollback()
             form.confirm.errors.append(translate_message(error.message))

@@ -46,7 +46,7 @@ from portal.models import (
     User,
     WorkStream,
 )
-from portal.services import ServiceError, audit, notifications
+from portal.services import ServiceError, audit, awards, notifications
 from portal.services.moderation import ranking_place
 
 TEXT_LIMIT = 5000
@@ -131,6 +131,7 @@ def record_decision(
     override_reason: str | None,
     by: User,
     link: str | None = None,
+    offer_link: str | None = None,
     now: datetime | None = None,
 ) -> FundingDecision:
     """Record (or change, from the reserve list) the decision on a scored EOI. Once the round's
@@ -186,9 +187,11 @@ def record_decision(
         note=override_reason,
         now=now,
     )
+    if outcome == DecisionOutcome.FUND:
+        awards.create_from_decision(decision, by=by, now=now)
     panel = _panel_of(application.round_id)
     if existing and panel is not None and panel.decisions_released_at is not None:
-        _tell_group(application, decision, link=link, now=now)
+        _tell_group(application, decision, link=link, offer_link=offer_link, now=now)
     return decision
 
 
@@ -270,7 +273,14 @@ def undecided_count(round_: Round) -> int:
     )
 
 
-def _tell_group(application: Application, decision: FundingDecision, *, link: str | None, now: datetime) -> None:
+def _tell_group(
+    application: Application,
+    decision: FundingDecision,
+    *,
+    link: str | None,
+    now: datetime,
+    offer_link: str | None = None,
+) -> None:
     for member in application.organisation.members:
         notifications.queue_email(
             member.user,
@@ -279,13 +289,22 @@ def _tell_group(application: Application, decision: FundingDecision, *, link: st
             application=application,
             decision=decision,
             link=link,
+            offer_link=offer_link,
             now=now,
         )
 
 
-def release_decisions(round_: Round, *, by: User, link_for: LinkFor | None = None, now: datetime | None = None) -> int:
+def release_decisions(
+    round_: Round,
+    *,
+    by: User,
+    link_for: LinkFor | None = None,
+    offer_link_for: LinkFor | None = None,
+    now: datetime | None = None,
+) -> int:
     """Let the groups see every decision of the round at once and e-mail each group's members
-    (``link_for(application)``: its status page). The round moves from assessment to decided.
+    (``link_for(application)``: its status page; ``offer_link_for``: a funded group's offer).
+    The round moves from assessment to decided.
     Returns how many decisions were released."""
     now = now or utcnow()
     if not by.has_role(Role.OFFICER):
@@ -320,7 +339,13 @@ def release_decisions(round_: Round, *, by: User, link_for: LinkFor | None = Non
         )
     panel.decisions_released_at, panel.decisions_released_by_id = now, by.id
     for application, decision in decided:
-        _tell_group(application, decision, link=link_for(application) if link_for else None, now=now)
+        _tell_group(
+            application,
+            decision,
+            link=link_for(application) if link_for else None,
+            offer_link=offer_link_for(application) if offer_link_for else None,
+            now=now,
+        )
     audit.record(
         "decisions.released",
         round_,

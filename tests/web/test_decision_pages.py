@@ -207,6 +207,12 @@ def test_releasing_tells_each_group_which_then_sees_its_decision(app, client, me
     assert len(mail) == 3
     to_a = next(m for m in mail if m["to"] == meeting.a.organisation.members[0].user.email)
     assert f"http://localhost/applicant/applications/{meeting.a.id}/status" in to_a["body"]
+    assert (
+        f"accept it or turn it down online:\nhttp://localhost/applicant/applications/{meeting.a.id}/offer"
+        in (to_a["body"])
+    )
+    to_c = next(m for m in mail if m["to"] == meeting.c.organisation.members[0].user.email)
+    assert "/offer" not in to_c["body"]  # not funded: no offer
     _db.session.refresh(meeting.round)
     assert meeting.round.status == RoundStatus.DECIDED
 
