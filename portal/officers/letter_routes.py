@@ -5,8 +5,9 @@ A request renders at most one letter; a round's letters are issued by a backgrou
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -182,6 +183,26 @@ def letter_batch(batch_id: int):
         finished=batch.status == BatchStatus.FINISHED,
         failures=(batch.error or "").splitlines(),
     )
+
+
+@bp.route("/letter-batches/<int:batch_id>.json")
+@roles_required(Role.OFFICER)
+def letter_batch_progress(batch_id: int):
+    """The batch's progress for the page's script, which updates the count while it runs."""
+    batch = _get_batch(batch_id)
+    message = ngettext(
+        "%(done)d of %(num)d letter issued", "%(done)d of %(num)d letters issued", batch.total, done=batch.done
+    )
+    response = jsonify(
+        status=batch.status.value,
+        running=batch.status in letter_batches.ACTIVE,
+        done=batch.done,
+        failed=batch.failed,
+        total=batch.total,
+        message=message,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/letter-batches/<int:batch_id>.zip")

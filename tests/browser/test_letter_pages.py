@@ -10,7 +10,7 @@ from flask import current_app
 
 from portal.domain.awards import BatchStatus
 from portal.extensions import db
-from portal.models import Application
+from portal.models import Application, LetterBatch
 from portal.services import letter_batches, letters
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations, assert_page_basics
@@ -105,4 +105,22 @@ def test_an_officer_issues_one_letter_in_the_browser(letter_pages):
         page.get_by_role("button", name="Issue the decision letter").click()
     assert page.get_by_text("Version 1 of the letter issued.").is_visible()
     assert page.get_by_role("link", name="Download version 1 of the decision letter").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_the_progress_page_follows_a_running_batch_to_its_end_by_itself(letter_pages):
+    """With JavaScript the count updates while the officer watches, and the page shows the ZIP
+    once the batch ends; no page reload the officer did not ask for while it runs."""
+    page = letter_pages
+    page.goto(f"/officers/letter-batches/{page.ids['running']}")
+    assert page.locator("#progress").inner_text() == "1 of 3 letters issued"
+    batch = db.session.get(LetterBatch, page.ids["running"])
+    batch.done = 2
+    db.session.commit()
+    page.wait_for_function("document.getElementById('progress').textContent.trim() === '2 of 3 letters issued'")
+    batch.status, batch.done, batch.zip_key = BatchStatus.FINISHED, 2, "letters/00/none"
+    batch.finished_at = batch.created_at
+    db.session.commit()
+    page.wait_for_function("document.title.startsWith('Letters issued')")
+    assert page.get_by_text("Download all 2 letters (ZIP file)").is_visible()
     assert_no_axe_violations(page)

@@ -207,7 +207,17 @@ def test_a_running_batch_shows_its_progress_and_failures_and_refreshes_only_when
     html, text = _page(client, url)
     assert page_title(html).startswith("Issuing letters – ")
     assert "1 of 3 letters issued" in text
-    assert '<progress max="3" value="2"' in html
+    assert '<progress id="progress-bar" max="3" value="2"' in html
+    assert f'data-batch-progress="{url}.json"' in html  # the script asks here while it runs
+    progress = client.get(f"{url}.json")
+    assert progress.get_json() == {
+        "status": "running",
+        "running": True,
+        "done": 1,
+        "failed": 1,
+        "total": 3,
+        "message": "1 of 3 letters issued",
+    }
     assert "1 letter could not be issued CIF-2027-0002: The letter could not be made." in text
     assert "ZIP" not in text
     # A page that reloads itself is a time limit the officer must choose (WCAG 2.2.1).
@@ -222,7 +232,9 @@ def test_a_running_batch_shows_its_progress_and_failures_and_refreshes_only_when
 
     batch.status = BatchStatus.FINISHED
     db.session.commit()
-    assert 'http-equiv="refresh"' not in _page(client, f"{url}?refresh=on")[0]  # finished: it stops
+    finished_html = _page(client, f"{url}?refresh=on")[0]
+    assert 'http-equiv="refresh"' not in finished_html and "data-batch-progress" not in finished_html  # it stops
+    assert client.get(f"{url}.json").get_json()["running"] is False
 
 
 # --- the group downloads its letters ---------------------------------------------------------------
