@@ -167,6 +167,14 @@ AUDIT_ACTIONS = {
     "letter.issued": N_("Letter issued"),
     "letters.batch_started": N_("Letters being issued for the round"),
     "letters.batch_finished": N_("Letters issued for the round"),
+    "return.created": N_("Return due"),
+    "return.saved": N_("Return saved as a draft"),
+    "return.submitted": N_("Return sent"),
+    "return.accepted": N_("Return accepted"),
+    "return.queried": N_("Return queried"),
+    "return.answered": N_("Group answered a query"),
+    "return.reminded": N_("Group reminded about a return"),
+    "story.consent_withdrawn": N_("Consent for a story withdrawn"),
 }
 
 

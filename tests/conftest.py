@@ -157,6 +157,11 @@ def make_award(app: Flask) -> Callable[..., object]:
 
 
 @pytest.fixture
+def make_return(app: Flask) -> Callable[..., object]:
+    return factories.make_return
+
+
+@pytest.fixture
 def sign_in(client: PortalClient) -> Callable[..., object]:
     """Sign a user in through the real sign-in form."""
 

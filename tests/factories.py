@@ -316,3 +316,54 @@ def make_award(*, application=None, amount="3000", status=None, released=True, *
         panel.decisions_released_at = datetime.now(UTC)
     db.session.commit()
     return award
+
+
+# --- output returns -----------------------------------------------------------------------------
+
+
+def make_return(*, award=None, period=1, status=None, figures=None, stories=(), **fields):  # noqa: ANN001, ANN003, ANN201
+    """A return of an accepted award (made when not given) for its ``period``-th return date.
+    ``figures``: measure id → quantity (numeric) or text (qualitative); ``stories``: dicts of Story
+    fields. A status past draft also gets its submitted version."""
+    import hashlib
+    import json
+
+    from portal.domain.workflow import AwardStatus, ReturnStatus
+    from portal.models import OutputReturn, ReturnFigure, ReturnVersion, Story
+
+    if award is None:
+        award = make_award(status=AwardStatus.ACCEPTED)
+    return_date = award.return_dates[period - 1] if len(award.return_dates) >= period else None
+    status = status or ReturnStatus.DUE
+    output_return = OutputReturn(
+        award=award,
+        return_date=return_date,
+        period=period,
+        due_on=fields.pop("due_on", return_date.due_on if return_date else datetime(2027, 10, 1).date()),
+        is_final=fields.pop("is_final", bool(return_date and return_date.kind == "final")),
+        status=status,
+        **fields,
+    )
+    db.session.add(output_return)
+    for measure_id, value in (figures or {}).items():
+        numeric = isinstance(value, int)
+        output_return.figures.append(
+            ReturnFigure(
+                measure_id=measure_id, quantity=value if numeric else None, description=None if numeric else value
+            )
+        )
+    for story in stories:
+        output_return.stories.append(Story(**story))
+    if status not in (ReturnStatus.DUE, ReturnStatus.DRAFT):
+        output_return.submitted_at = datetime.now(UTC)
+        content = {"figures": {str(k): v for k, v in (figures or {}).items()}, "period": period}
+        output_return.versions.append(
+            ReturnVersion(
+                number=1,
+                submitted_at=output_return.submitted_at,
+                content=content,
+                sha256=hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest(),
+            )
+        )
+    db.session.commit()
+    return output_return

@@ -37,4 +37,10 @@ def home():
 
 
 # Further applicant pages; importing them registers their routes on ``bp``.
-from portal.applicants import application_routes, award_routes, letter_routes, organisation_routes  # noqa: E402, F401
+from portal.applicants import (  # noqa: E402, F401
+    application_routes,
+    award_routes,
+    letter_routes,
+    organisation_routes,
+    return_routes,
+)

@@ -1,7 +1,6 @@
 """Each record's lifecycle as one explicit table: from → to → who may move it.
 
 Services ask ``check_transition`` before changing a status; a refused move carries a plain reason.
-Later lifecycles (returns) add their tables here.
 """
 
 from __future__ import annotations
@@ -134,6 +133,24 @@ AWARD_TRANSITIONS: dict[tuple[AwardStatus, AwardStatus], frozenset[str]] = {
     (AwardStatus.OFFERED, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
     (AwardStatus.ACCEPTED, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
     (AwardStatus.ACTIVE, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
+}
+
+
+class ReturnStatus(StrEnum):
+    DUE = "due"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    QUERIED = "queried"
+    ACCEPTED = "accepted"
+
+
+RETURN_TRANSITIONS: dict[tuple[ReturnStatus, ReturnStatus], frozenset[str]] = {
+    (ReturnStatus.DUE, ReturnStatus.DRAFT): frozenset({Role.APPLICANT, Role.OFFICER}),
+    (ReturnStatus.DUE, ReturnStatus.SUBMITTED): frozenset({Role.APPLICANT, Role.OFFICER}),
+    (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED): frozenset({Role.APPLICANT, Role.OFFICER}),
+    (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED): frozenset({Role.OFFICER}),
+    (ReturnStatus.SUBMITTED, ReturnStatus.QUERIED): frozenset({Role.OFFICER}),
+    (ReturnStatus.QUERIED, ReturnStatus.SUBMITTED): frozenset({Role.APPLICANT, Role.OFFICER}),
 }
 
 

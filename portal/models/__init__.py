@@ -45,9 +45,15 @@ from portal.models.people import (
     UserSession,
 )
 from portal.models.places import Locality, Ward
+from portal.models.returns import OutputReturn, ReturnFigure, ReturnMessage, ReturnVersion, Story
 from portal.models.settings import Setting
 
 __all__ = [
+    "OutputReturn",
+    "ReturnFigure",
+    "ReturnMessage",
+    "ReturnVersion",
+    "Story",
     "Award",
     "AwardCondition",
     "AwardInstalment",

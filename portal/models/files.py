@@ -17,6 +17,8 @@ class FilePurpose(StrEnum):
     RECORDING = "recording"
     PAPER_FORM = "paper_form"
     SUPPORTING_DOCUMENT = "supporting_document"
+    STORY_MEDIA = "story_media"  # the audio or photo that goes with a story in an output return
+    RETURN_EVIDENCE = "return_evidence"  # evidence sent with an output return
 
 
 class StoredFile(Base):

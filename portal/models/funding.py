@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, enum_column, utcnow
@@ -110,6 +110,9 @@ class OutputMeasure(Base):
     help_text: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Groups report each return's period; a cumulative measure is a running total instead (its
+    # progress is the latest figure, not the sum): see portal/domain/returns.py.
+    is_cumulative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     work_stream: Mapped[WorkStream] = relationship(back_populates="measures")
 

@@ -115,14 +115,18 @@ def copy_round(round_id: int):
 # Further officer pages, split by what they set up; importing them registers their routes on ``bp``.
 from portal.officers import (  # noqa: E402, F401
     acceptance_routes,
+    assisted_return_routes,
     award_routes,
     criteria_routes,
+    dashboard_routes,
     decision_routes,
+    export_routes,
     intake_routes,
     letter_routes,
     moderation_routes,
     panel_routes,
     places_routes,
+    return_review_routes,
     review_routes,
     round_routes,
     stream_routes,

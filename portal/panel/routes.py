@@ -40,6 +40,7 @@ def home():
 # Further panel pages; importing them registers their routes on ``bp``.
 from portal.panel import (  # noqa: E402, F401
     conflict_routes,
+    dashboard_routes,
     interest_routes,
     moderation_routes,
     review_routes,

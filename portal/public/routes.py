@@ -89,4 +89,4 @@ def healthz():
 
 
 # Further public pages; importing them registers their routes on ``bp``.
-from portal.public import round_routes  # noqa: E402, F401
+from portal.public import register_routes, round_routes  # noqa: E402, F401
