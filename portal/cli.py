@@ -61,3 +61,6 @@ def init_app(app: Flask) -> None:
     from portal import letters_cli  # rq-worker, run-letter-batch
 
     letters_cli.init_app(app)
+    from portal import returns_cli  # send-reminders
+
+    returns_cli.init_app(app)

@@ -66,6 +66,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes.", int),
     Setting("TRUST_PROXY", False, "Trust one reverse proxy's X-Forwarded-* headers.", bool),
+    Setting(
+        "THREESIXTY_PREFIX",
+        "360G-example",
+        "The council's 360Giving identifier prefix (from 360Giving) for grant ids in the 360Giving export; "
+        "the default is a placeholder: each council sets its own.",
+    ),
+    Setting(
+        "COUNCIL_ORG_ID",
+        "GB-LAE-XXX",
+        "The council's organisation identifier (org-id.guide, e.g. GB-LAE-…) as funder in the 360Giving export; "
+        "the default is a placeholder: each council sets its own.",
+    ),
 )
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

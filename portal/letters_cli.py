@@ -20,12 +20,10 @@ def init_app(app: Flask) -> None:
         """Take background jobs (letter batches) from the Redis queue and run them."""
         from rq import SimpleWorker
 
-        from portal.extensions import db
         from portal.jobs import QUEUE_NAME, rq_queue
 
         if not current_app.config.get("REDIS_URL"):
             raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inside the web process instead.")
-        db.engine.dispose()  # no connection opened before this point is reused by a job
         queue = rq_queue(current_app)
         click.echo(f"Waiting for jobs on the {QUEUE_NAME!r} queue.")
         SimpleWorker([queue], connection=queue.connection).work(burst=burst)

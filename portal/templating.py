@@ -175,6 +175,10 @@ AUDIT_ACTIONS = {
     "return.answered": N_("Group answered a query"),
     "return.reminded": N_("Group reminded about a return"),
     "story.consent_withdrawn": N_("Consent for a story withdrawn"),
+    "story.added": N_("Story added to a return"),
+    "story.changed": N_("Story changed"),
+    "story.removed": N_("Story removed from a return"),
+    "return.assisted_started": N_("Officer started entering a return for the group"),
 }
 
 

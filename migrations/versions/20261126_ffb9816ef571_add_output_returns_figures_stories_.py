@@ -116,7 +116,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stories_return_id'), ['return_id'], unique=False)
 
     with op.batch_alter_table('output_measures', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_cumulative', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('is_cumulative', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 

@@ -1,7 +1,264 @@
-"""A funded group writes its output returns: figures per agreed measure, stories with consent, spend and reflections; answers a query and sends again.
-
-(A placeholder while this part is built: its routes are added here.)"""
+"""A funded group writes its output returns: figures per agreed measure, stories with consent,
+spend and reflections; answers a query and sends again. Only members of the award's group reach
+these pages (everyone else: 404). The return form is shared with an officer entering a return on
+the group's behalf (portal/officers/assisted_return_routes.py), through ``return_page``."""
 
 from __future__ import annotations
 
-from portal.applicants.routes import bp  # noqa: F401
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.applicants import return_forms as forms
+from portal.applicants.routes import bp
+from portal.auth.access import roles_required
+from portal.db import utcnow
+from portal.domain.returns import LABELS
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.forms import keeps_input_on_csrf_failure
+from portal.models import OrganisationMember, OutputReturn, Story
+from portal.services import ServiceError, returns
+from portal.services.files import UploadRefused
+from portal.templating import translate_message
+
+
+def today() -> date:
+    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def get_return(return_id: int) -> OutputReturn:
+    output_return = returns.get_return_for_member(current_user, return_id)
+    if output_return is None:
+        abort(404)
+    return output_return
+
+
+def show_problems(form, error: ServiceError, default: str) -> None:  # noqa: ANN001
+    """The service's reasons on the fields they are about (the first field when none is named)."""
+    db.session.rollback()
+    problems = getattr(error, "problems", None) or {default: error.message}
+    for name, message in problems.items():
+        field = getattr(form, name, None) or getattr(form, default)
+        field.errors = [*field.errors, translate_message(message)]
+
+
+def _fill(form: forms.ReturnForm, output_return: OutputReturn) -> None:
+    """A GET: what is saved so far."""
+    form.version.data = str(output_return.lock_version)
+    form.spend_to_date.process_data(output_return.spend_to_date)
+    form.went_well.data = output_return.went_well
+    form.was_hard.data = output_return.was_hard
+    form.support_needed.data = output_return.support_needed
+    saved = {f.measure_id: f for f in output_return.figures}
+    for field in form.measure_fields:
+        figure = saved.get(int(field.short_name[1:]))
+        if figure is not None:
+            field.data = figure.quantity if figure.quantity is not None else figure.description
+
+
+def return_page(output_return: OutputReturn, *, action: str, story_url: str | None, back_url: str, saved_url: str):  # noqa: ANN201
+    """The return form (GET and POST) for whoever may edit it; a sent return is shown read-only."""
+    rows = returns.measure_rows(output_return)
+    editable = output_return.status in returns.EDITABLE
+    form = forms.build_return_form(rows)()
+    if request.method == "GET" and editable:
+        _fill(form, output_return)
+    if editable and form.validate_on_submit():
+        try:
+            returns.save_return(
+                output_return,
+                figures=form.figures(),
+                spend_to_date=form.spend_to_date.decimal,
+                went_well=form.went_well.data,
+                was_hard=form.was_hard.data,
+                support_needed=form.support_needed.data,
+                expected_version=form.expected_version,
+                submit=form.sending,
+                by=current_user,
+            )
+        except returns.EditConflict as error:
+            db.session.rollback()
+            # What is typed stays on the page; saving it again (knowingly) replaces the other change.
+            form.version.data = str(output_return.lock_version)
+            form.spend_to_date.errors = [
+                *form.spend_to_date.errors,
+                translate_message(error.message) + " " + _("Check your answers, then save or send again."),
+            ]
+        except ServiceError as error:
+            show_problems(form, error, "spend_to_date")
+        else:
+            db.session.commit()
+            if form.sending:
+                flash(
+                    _("Your return has been sent. Thank you: we will read it and tell you if we have any questions."),
+                    "success",
+                )
+            else:
+                flash(_("Your return has been saved. You can come back to it at any time."), "success")
+            return redirect(saved_url)
+    answer_form = forms.AnswerForm(prefix="answer")
+    return render_template(
+        "applicants/return_form.html" if editable else "applicants/return_sent.html",
+        output_return=output_return,
+        award=output_return.award,
+        application=output_return.award.application,
+        form=form,
+        answer_form=answer_form,
+        rows=rows,
+        version=returns.latest_version(output_return),
+        figures=returns.figures_of_version(returns.latest_version(output_return).content)
+        if output_return.versions
+        else [],
+        action=action,
+        story_url=story_url,
+        back_url=back_url,
+        consent_labels=LABELS,
+        status=returns.display_status(output_return, today()),
+        as_officer=not returns.is_member(current_user, output_return),
+    )
+
+
+# --- the group's pages ---------------------------------------------------------------------------
+
+
+@bp.route("/returns", endpoint="returns")
+@roles_required(Role.APPLICANT)
+def returns_list():
+    organisation_ids = list(
+        db.session.scalars(
+            select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == current_user.id)
+        )
+    )
+    day = today()
+    items = [(r, returns.display_status(r, day)) for r in returns.returns_of(organisation_ids)]
+    return render_template("applicants/return_list.html", items=items)
+
+
+@bp.route("/returns/<int:return_id>", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+@keeps_input_on_csrf_failure
+def edit_return(return_id: int):
+    output_return = get_return(return_id)
+    url = url_for("applicants.edit_return", return_id=output_return.id)
+    return return_page(
+        output_return,
+        action=url,
+        story_url=url_for("applicants.add_story", return_id=output_return.id),
+        back_url=url_for("applicants.returns"),
+        saved_url=url,
+    )
+
+
+@bp.route("/returns/<int:return_id>/answer", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def answer_return_query(return_id: int):
+    output_return = get_return(return_id)
+    form = forms.AnswerForm(prefix="answer")
+    if form.validate_on_submit():
+        try:
+            returns.answer_query(output_return, body=form.body.data or "", by=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(translate_message(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Your answer has been sent. Change the return if you need to, then send it again."), "success")
+    else:
+        flash(_("Your answer was not sent: try again."), "error")
+    return redirect(url_for("applicants.edit_return", return_id=output_return.id))
+
+
+def story_page(output_return: OutputReturn, *, action: str, back_url: str):  # noqa: ANN201
+    """Add a story (GET and POST), for the group or an officer entering the return for it."""
+    if output_return.status not in returns.EDITABLE:
+        flash(_("This return has been sent, so stories can no longer be added to it."), "info")
+        return redirect(back_url)
+    form = forms.StoryForm()
+    if form.validate_on_submit():
+        upload = form.media.data
+        has_file = upload is not None and getattr(upload, "filename", "")
+        try:
+            returns.add_story(
+                output_return,
+                title=form.title.data or "",
+                body=form.body.data or "",
+                teller_name=form.teller_name.data,
+                consent=form.consent.data,
+                upload=upload.stream if has_file else None,
+                upload_name=upload.filename if has_file else None,
+                max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024,
+                by=current_user,
+            )
+        except UploadRefused as error:
+            db.session.rollback()
+            form.media.errors = [translate_message(error.message)]
+        except ServiceError as error:
+            show_problems(form, error, "title")
+        else:
+            db.session.commit()
+            flash(_("The story has been added to your return."), "success")
+            return redirect(back_url)
+    return render_template(
+        "applicants/return_story_form.html",
+        output_return=output_return,
+        application=output_return.award.application,
+        form=form,
+        action=action,
+        back_url=back_url,
+        hints=forms.CONSENT_HINTS,
+    )
+
+
+@bp.route("/returns/<int:return_id>/stories/new", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+@keeps_input_on_csrf_failure
+def add_story(return_id: int):
+    output_return = get_return(return_id)
+    return story_page(
+        output_return,
+        action=url_for("applicants.add_story", return_id=output_return.id),
+        back_url=url_for("applicants.edit_return", return_id=output_return.id),
+    )
+
+
+def _get_story(story_id: int) -> Story:
+    story = db.session.get(Story, story_id)
+    if story is None or returns.get_return_for_member(current_user, story.return_id) is None:
+        abort(404)
+    return story
+
+
+@bp.route("/stories/<int:story_id>/withdraw", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def withdraw_story_consent(story_id: int):
+    story = _get_story(story_id)
+    try:
+        returns.withdraw_consent(story, by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(translate_message(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Consent for ‘%(title)s’ has been withdrawn. We will not publish it.", title=story.title), "success")
+    return redirect(url_for("applicants.edit_return", return_id=story.return_id))
+
+
+@bp.route("/stories/<int:story_id>/remove", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def remove_story(story_id: int):
+    story = _get_story(story_id)
+    return_id, title = story.return_id, story.title
+    try:
+        returns.remove_story(story, by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(translate_message(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("‘%(title)s’ has been removed from your return.", title=title), "success")
+    return redirect(url_for("applicants.edit_return", return_id=return_id))

@@ -12,7 +12,7 @@ from portal.domain.applications import stage_for
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Organisation, OrganisationMember
-from portal.services import applications, decisions
+from portal.services import applications, decisions, returns
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicant")
 
@@ -33,6 +33,7 @@ def home():
         "applicants/home.html",
         organisations=organisations,
         applications=[(a, stage_for(a.status, decisions_released=a.round_id in released)) for a in sent],
+        has_returns=bool(returns.returns_of([o.id for o in organisations])),
     )
 
 

@@ -1,7 +1,30 @@
-"""The programme dashboard: progress against targets by work stream, measure and locality; returns due, late and queried; equality and reach.
-
-(A placeholder while this part is built: its routes are added here.)"""
+"""The programme dashboard: progress against targets by work stream, measure and locality; returns
+due, late and queried; each award's red/amber/green status; equality and reach."""
 
 from __future__ import annotations
 
-from portal.officers.routes import bp  # noqa: F401
+from flask import abort, render_template, request
+
+from portal.applicants.forms import COMMUNITY_LABELS
+from portal.auth.access import roles_required
+from portal.domain.returns import LABELS
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.models import Round
+from portal.officers.routes import bp
+from portal.services import monitoring
+
+
+@bp.route("/dashboard")
+@roles_required(Role.OFFICER, Role.ADMIN)
+def dashboard():
+    """``?round=<id>`` picks the round; by default the newest round with awards."""
+    rounds = monitoring.rounds_with_awards()
+    asked = request.args.get("round", type=int)
+    round_ = monitoring.choose_round(asked, rounds)
+    if round_ is None and request.args.get("round") and (asked is None or db.session.get(Round, asked) is None):
+        abort(404)  # a round that does not exist; a real one with no awards yet says so
+    view = monitoring.dashboard(round_) if round_ else None
+    return render_template(
+        "officers/dashboard.html", rounds=rounds, view=view, community_labels=COMMUNITY_LABELS, labels=LABELS
+    )

@@ -1,7 +1,28 @@
-"""Panel members read the programme dashboard, for oversight.
-
-(A placeholder while this part is built: its routes are added here.)"""
+"""Panel members read the programme dashboard, for oversight: the same figures as officers, with
+no links to officers' pages, for the rounds whose panel they sit on."""
 
 from __future__ import annotations
 
-from portal.panel.routes import bp  # noqa: F401
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from portal.applicants.forms import COMMUNITY_LABELS
+from portal.auth.access import roles_required
+from portal.domain.returns import LABELS
+from portal.domain.roles import Role
+from portal.panel.routes import bp
+from portal.services import monitoring
+
+
+@bp.route("/dashboard")
+@roles_required(Role.PANEL_MEMBER)
+def dashboard():
+    """``?round=<id>`` picks one of the member's rounds; by default the newest with awards."""
+    rounds = monitoring.rounds_with_awards(panel_member=current_user)
+    round_ = monitoring.choose_round(request.args.get("round", type=int), rounds)
+    if round_ is None and request.args.get("round"):
+        abort(404)
+    view = monitoring.dashboard(round_) if round_ else None
+    return render_template(
+        "panel/dashboard.html", rounds=rounds, view=view, community_labels=COMMUNITY_LABELS, labels=LABELS
+    )

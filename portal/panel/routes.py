@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
-from portal.services import reviews
+from portal.services import monitoring, reviews
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -29,11 +29,13 @@ def home():
         for items in (list(group) for _, group in groupby(queue, key=lambda r: r.application.round_id))
     ]
     submitted, total = reviews.progress(queue)
+    with_awards = {r.id for r in monitoring.rounds_with_awards(panel_member=current_user)}
     return render_template(
         "panel/home.html",
         rounds=rounds,
         submitted=submitted,
         total=total,
+        with_awards=with_awards,
     )
 
 

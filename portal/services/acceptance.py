@@ -243,6 +243,9 @@ def accept(
         round_id=award.application.round_id,
         now=now,
     )
+    from portal.services import returns  # the award's returns become due once it is accepted
+
+    returns.create_for_award(award, by=by, now=now)
     _tell_group(
         award,
         "award_accepted",
