@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -42,6 +43,12 @@ LABELS: dict[StrEnum, str] = {
     RAG.AMBER: N_("A little behind"),
     RAG.GREEN: N_("On track"),
 }
+
+
+def is_overdue(due_on: date, status: str, today: date) -> bool:
+    """Late: the due date has passed and the group has still not sent it (due today is not late;
+    a sent, queried or accepted return never is)."""
+    return status in ("due", "draft") and due_on < today
 
 
 def is_public(consent: Consent | str, withdrawn: bool) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.db import utcnow
 from portal.domain.applications import Channel
 from portal.domain.measures import MeasureKind
-from portal.domain.returns import Figure, actual_to_date, percentage
+from portal.domain.returns import Figure, actual_to_date, is_overdue, percentage
 from portal.domain.roles import Role
 from portal.domain.workflow import (
     AWARD_TRANSITIONS,
@@ -59,9 +59,9 @@ COMPLETABLE = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
 
 
 def late(due_on: date, status: ReturnStatus | str, today: date) -> bool:
-    """A return is late once its due date has passed and the group has still not sent it. Due
-    today is not late; a sent, queried or accepted return never is."""
-    return ReturnStatus(status) in NOT_SENT and due_on < today
+    """A return is late once its due date has passed and the group has still not sent it
+    (``domain.returns.is_overdue``)."""
+    return is_overdue(due_on, ReturnStatus(status).value, today)
 
 
 def is_late(output_return: OutputReturn, today: date) -> bool:

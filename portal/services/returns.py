@@ -22,6 +22,7 @@ from portal.db import utcnow
 from portal.domain.applications import Channel
 from portal.domain.awards import ReturnKind
 from portal.domain.measures import MeasureKind
+from portal.domain.returns import is_overdue
 from portal.domain.roles import Role
 from portal.domain.workflow import RETURN_TRANSITIONS, AwardStatus, ReturnStatus, check_transition
 from portal.extensions import db
@@ -163,7 +164,7 @@ def get_return_for_member(user: User, return_id: int) -> OutputReturn | None:
 def display_status(output_return: OutputReturn, today: date) -> str:
     """What the group's list says: due, overdue, draft, sent, queried or accepted."""
     status = output_return.status
-    if status in (ReturnStatus.DUE, ReturnStatus.DRAFT) and output_return.due_on < today:
+    if is_overdue(output_return.due_on, status.value, today):
         return "overdue"
     return {ReturnStatus.SUBMITTED: "sent"}.get(status, status.value)
 

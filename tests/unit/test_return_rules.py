@@ -4,6 +4,7 @@ suppression and which stories may ever be public."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -139,3 +140,20 @@ def test_only_public_consents_are_public():
 def test_an_unknown_consent_is_refused():
     with pytest.raises(ValueError):
         is_public("everyone", withdrawn=False)
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "late"),
+    [
+        ("due", date(2027, 10, 1), False),  # due today
+        ("due", date(2027, 9, 30), True),
+        ("draft", date(2027, 9, 30), True),
+        ("submitted", date(2027, 9, 1), False),
+        ("queried", date(2027, 9, 1), False),
+        ("accepted", date(2027, 9, 1), False),
+    ],
+)
+def test_a_return_is_overdue_only_when_not_sent_after_its_due_day(status, due, late):
+    from portal.domain.returns import is_overdue
+
+    assert is_overdue(due, status, date(2027, 10, 1)) is late
