@@ -5,6 +5,11 @@ from __future__ import annotations
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectChoice, SelectMultipleField
+from wtforms.validators import Optional
+
+from portal.domain.contact import PREFER_NOT_TO_SAY, Community
 
 CSRF_MESSAGE = _l(
     "This page was open for a long time, so we could not save your answers. "
@@ -46,3 +51,31 @@ def keeps_input_on_csrf_failure(view):  # noqa: ANN001, ANN201
     """Mark a view whose form is shown again, with what was typed, when its CSRF token fails."""
     view.keeps_input_on_csrf_failure = True
     return view
+
+
+# --- the optional monitoring questions (groups, and who took part in a funded project) -------------
+
+COMMUNITY_LABELS = {
+    Community.WOMEN.value: _l("Women"),
+    Community.DISABLED_PEOPLE.value: _l("Disabled people"),
+    Community.ETHNIC_MINORITIES.value: _l("People from Black, Asian and minority ethnic communities"),
+    Community.REFUGEES_MIGRANTS.value: _l("Refugees, asylum seekers or migrants"),
+    Community.YOUNG_PEOPLE.value: _l("Young people (under 25)"),
+    Community.OLDER_PEOPLE.value: _l("Older people (over 65)"),
+    Community.LGBTQ.value: _l("LGBTQ+ people"),
+    Community.FAITH.value: _l("Faith communities"),
+    Community.OTHER.value: _l("Other"),
+    PREFER_NOT_TO_SAY: _l("Prefer not to say"),
+}
+
+
+def monitoring_field(label) -> SelectMultipleField:  # noqa: ANN001
+    """An optional "select all that apply" question over the monitoring categories, with "prefer
+    not to say"."""
+    return SelectMultipleField(
+        label,
+        choices=[SelectChoice(code, text) for code, text in COMMUNITY_LABELS.items()],
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply."),
+        validators=[Optional()],
+    )

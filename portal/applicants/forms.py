@@ -16,9 +16,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from portal.domain.contact import PREFER_NOT_TO_SAY, Community, monitoring_problem, normalise_phone, normalise_postcode
+from portal.domain.contact import monitoring_problem, normalise_phone, normalise_postcode
 from portal.domain.organisations import IncomeBand, LegalForm, is_valid_charity_number, is_valid_company_number
-from portal.forms import PortalForm
+from portal.forms import PortalForm, monitoring_field
 from portal.models import FilePurpose, Locality, Organisation
 from portal.officers.forms import LEGAL_FORM_LABELS
 
@@ -32,18 +32,6 @@ INCOME_BAND_LABELS = {
     IncomeBand.OVER_250K.value: _l("More than £250,000"),
 }
 
-COMMUNITY_LABELS = {
-    Community.WOMEN.value: _l("Women"),
-    Community.DISABLED_PEOPLE.value: _l("Disabled people"),
-    Community.ETHNIC_MINORITIES.value: _l("People from Black, Asian and minority ethnic communities"),
-    Community.REFUGEES_MIGRANTS.value: _l("Refugees, asylum seekers or migrants"),
-    Community.YOUNG_PEOPLE.value: _l("Young people (under 25)"),
-    Community.OLDER_PEOPLE.value: _l("Older people (over 65)"),
-    Community.LGBTQ.value: _l("LGBTQ+ people"),
-    Community.FAITH.value: _l("Faith communities"),
-    Community.OTHER.value: _l("Other"),
-    PREFER_NOT_TO_SAY: _l("Prefer not to say"),
-}
 
 DOCUMENT_LABELS = {
     FilePurpose.CONSTITUTION.value: _l("Constitution or set of rules"),
@@ -60,16 +48,6 @@ def _text(label, *, required: str | None = None, hint=None, max_length: int = 20
         description=hint,
         widget=GovTextInput(),
         validators=[*validators, Length(max=max_length, message=_l("This must be %(max)d characters or fewer"))],
-    )
-
-
-def _monitoring(label) -> SelectMultipleField:  # noqa: ANN001
-    return SelectMultipleField(
-        label,
-        choices=[SelectChoice(code, text) for code, text in COMMUNITY_LABELS.items()],
-        widget=GovCheckboxesInput(),
-        description=_l("Select all that apply."),
-        validators=[Optional()],
     )
 
 
@@ -127,8 +105,8 @@ class OrganisationForm(PortalForm):
         validators=[Optional()],
     )
     wards = SelectMultipleField(_l("Wards"), widget=GovCheckboxesInput(), validators=[Optional()], coerce=int)
-    led_by = _monitoring(_l("Who leads your group? (optional)"))
-    works_with = _monitoring(_l("Who do you mainly work with? (optional)"))
+    led_by = monitoring_field(_l("Who leads your group? (optional)"))
+    works_with = monitoring_field(_l("Who do you mainly work with? (optional)"))
     submit = SubmitField(_l("Save your group's details"), widget=GovSubmitInput())
 
     def __init__(self, *args, places: list[Locality] = (), **kwargs) -> None:  # noqa: ANN002, ANN003

@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from portal.applicants.forms import (
-    COMMUNITY_LABELS,
     DOCUMENT_LABELS,
     INCOME_BAND_LABELS,
     DocumentForm,
@@ -28,7 +27,7 @@ from portal.auth.access import roles_required
 from portal.domain.filetypes import ALL_TYPES
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.forms import keeps_input_on_csrf_failure
+from portal.forms import COMMUNITY_LABELS, keeps_input_on_csrf_failure
 from portal.models import FilePurpose, Locality, Organisation, OrganisationMember, StoredFile
 from portal.officers.forms import LEGAL_FORM_LABELS
 from portal.policies import can_edit_organisation, can_invite_member, can_read_file, can_view_organisation

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from portal.applicants.forms import COMMUNITY_LABELS
 from portal.auth.access import roles_required
 from portal.domain.returns import LABELS
 from portal.domain.roles import Role
 from portal.extensions import db
+from portal.forms import COMMUNITY_LABELS
 from portal.models import Round
 from portal.officers.routes import bp
 from portal.services import monitoring

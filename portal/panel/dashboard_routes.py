@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from portal.applicants.forms import COMMUNITY_LABELS
 from portal.auth.access import roles_required
 from portal.domain.returns import LABELS
 from portal.domain.roles import Role
+from portal.forms import COMMUNITY_LABELS
 from portal.panel.routes import bp
 from portal.services import monitoring
 
