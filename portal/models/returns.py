@@ -43,6 +43,9 @@ class OutputReturn(Base):
     went_well: Mapped[str | None] = mapped_column(Text)
     was_hard: Mapped[str | None] = mapped_column(Text)
     support_needed: Mapped[str | None] = mapped_column(Text)
+    # Optional monitoring: which groups of people took part in this period (codes of
+    # portal.domain.contact.Community, or "prefer_not_to_say"); NULL when not answered.
+    took_part: Mapped[list[str] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     accepted_at: Mapped[datetime | None]
