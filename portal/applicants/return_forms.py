@@ -209,6 +209,13 @@ class StoryForm(PortalForm):
     save = SubmitField(_l("Add the story"), widget=GovSubmitInput())
 
 
+class ChangeStoryForm(StoryForm):
+    """Changing a story's words or consent; its recording or photo stays as it was."""
+
+    media = None
+    save = SubmitField(_l("Save the story"), widget=GovSubmitInput())
+
+
 class AnswerForm(PortalForm):
     body = TextAreaField(
         _l("Your answer"),

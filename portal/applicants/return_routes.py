@@ -1,6 +1,6 @@
-"""A funded group writes its output returns: figures per agreed measure, stories with consent,
-spend and reflections; answers a query and sends again. Only members of the award's group reach
-these pages (everyone else: 404). The return form is shared with an officer entering a return on
+"""A funded group writes its output returns: figures per agreed measure, stories with consent
+(changed while the return can be), spend and reflections; answers a query and sends again. Only
+members of the award's group reach these pages (everyone else: 404). The return form is shared with an officer entering a return on
 the group's behalf (portal/officers/assisted_return_routes.py), through ``return_page``."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from portal.applicants import return_forms as forms
 from portal.applicants.routes import bp
 from portal.auth.access import roles_required
 from portal.db import utcnow
-from portal.domain.returns import LABELS
+from portal.domain.returns import LABELS, Consent
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
@@ -208,6 +208,7 @@ def story_page(output_return: OutputReturn, *, action: str, back_url: str):  # n
         output_return=output_return,
         application=output_return.award.application,
         form=form,
+        story=None,
         action=action,
         back_url=back_url,
         hints=forms.CONSENT_HINTS,
@@ -231,6 +232,55 @@ def _get_story(story_id: int) -> Story:
     if story is None or returns.get_return_for_member(current_user, story.return_id) is None:
         abort(404)
     return story
+
+
+@bp.route("/stories/<int:story_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+@keeps_input_on_csrf_failure
+def edit_story(story_id: int):
+    story = _get_story(story_id)
+    output_return = story.output_return
+    back_url = url_for("applicants.edit_return", return_id=output_return.id)
+    if output_return.status not in returns.EDITABLE:
+        flash(_("This return has been sent, so its stories can no longer be changed."), "info")
+        return redirect(back_url)
+    form = forms.ChangeStoryForm()
+    if request.method == "GET":
+        form = forms.ChangeStoryForm(
+            formdata=None,
+            data={
+                "title": story.title,
+                "body": story.body,
+                "consent": Consent(story.consent).value,
+                "teller_name": story.teller_name,
+            },
+        )
+    elif form.validate_on_submit():
+        try:
+            returns.update_story(
+                story,
+                title=form.title.data or "",
+                body=form.body.data or "",
+                teller_name=form.teller_name.data,
+                consent=form.consent.data,
+                by=current_user,
+            )
+        except ServiceError as error:
+            show_problems(form, error, "title")
+        else:
+            db.session.commit()
+            flash(_("‘%(title)s’ has been changed.", title=story.title), "success")
+            return redirect(back_url)
+    return render_template(
+        "applicants/return_story_form.html",
+        output_return=output_return,
+        application=output_return.award.application,
+        form=form,
+        story=story,
+        action=url_for("applicants.edit_story", story_id=story.id),
+        back_url=back_url,
+        hints=forms.CONSENT_HINTS,
+    )
 
 
 @bp.route("/stories/<int:story_id>/withdraw", methods=["POST"])

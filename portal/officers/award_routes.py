@@ -10,6 +10,7 @@ from functools import partial
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal.auth.access import roles_required
 from portal.domain.awards import Instalment, PaymentTrigger
@@ -17,8 +18,9 @@ from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
-from portal.models import Award
+from portal.models import Award, OutputReturn
 from portal.officers import award_forms as forms
+from portal.officers import return_review_forms
 from portal.officers.routes import bp, get_round
 from portal.services import awards
 from portal.templating import translate_message
@@ -131,6 +133,11 @@ def _detail_page(award: Award, withdraw_form: forms.WithdrawForm | None = None) 
         latest_letter=award.letters[-1] if award.letters else None,
         withdraw_form=withdraw_form,
         failed=withdraw_form if withdraw_form.errors else None,
+        output_returns=db.session.scalars(
+            select(OutputReturn).where(OutputReturn.award_id == award.id).order_by(OutputReturn.due_on, OutputReturn.id)
+        ).all(),
+        return_status_labels=return_review_forms.STATUS_LABELS,
+        return_status_tags=return_review_forms.STATUS_TAGS,
         view_functions=current_app.view_functions,
         **LABELS,
     )

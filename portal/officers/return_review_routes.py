@@ -1,5 +1,6 @@
 """Officers review returns: a round's list with the late ones flagged, one return's page with its
-figures beside the agreed targets, accept, or query with a message."""
+figures beside the agreed targets, accept, or query with a message; withdraw a story's consent
+when the person whose story it is tells the council they no longer agree."""
 
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from portal.auth.access import roles_required
 from portal.db import utcnow
 from portal.domain.applications import Channel
 from portal.domain.dates import utc_to_local
+from portal.domain.returns import is_public
 from portal.domain.roles import Role
 from portal.domain.workflow import ReturnStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
-from portal.models import OutputReturn
+from portal.models import OutputReturn, Story
 from portal.officers import return_review_forms as forms
 from portal.officers.intake_forms import CHANNEL_PHRASES
 from portal.officers.routes import bp, get_round
-from portal.services import ServiceError
+from portal.services import ServiceError, returns
 from portal.services import return_review as review
 from portal.templating import translate_message
 
@@ -68,12 +70,15 @@ def _detail_page(output_return: OutputReturn, *, accept_form=None, query_form=No
     """The officer's view of a return, with a form that failed shown with its errors."""
     failed = next((form for form in (accept_form, query_form) if form is not None and form.errors), None)
     application = output_return.award.application
+    detail = review.return_detail(output_return, today=_today())
     return render_template(
         "officers/return_detail.html",
         output_return=output_return,
         award=output_return.award,
         application=application,
-        detail=review.return_detail(output_return, today=_today()),
+        detail=detail,
+        # Only a story that could be published has consent to withdraw.
+        withdrawable={s.id for s in detail.stories if is_public(s.consent, s.consent_withdrawn_at is not None)},
         can_review=output_return.status == ReturnStatus.SUBMITTED,
         # A question that failed (say, the return changed meanwhile) is shown again with its text.
         show_query=output_return.status == ReturnStatus.SUBMITTED or bool(query_form and query_form.errors),
@@ -135,3 +140,21 @@ def query_return(return_id: int):
             flash(_("Your question has been sent. The return is back with the group to answer."), "success")
             return redirect(_detail_url(output_return))
     return _detail_page(_get_return(return_id), query_form=form)
+
+
+@bp.route("/stories/<int:story_id>/withdraw", methods=["POST"])
+@roles_required(Role.OFFICER)
+def withdraw_story_consent(story_id: int):
+    """Nothing to fill in: the button (with its CSRF token, checked for every POST) is enough."""
+    story = db.session.get(Story, story_id)
+    if story is None:
+        abort(404)
+    try:
+        returns.withdraw_consent(story, by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(translate_message(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Consent for ‘%(title)s’ has been withdrawn. It will not be published.", title=story.title), "success")
+    return redirect(url_for("officers.return_detail", return_id=story.return_id))

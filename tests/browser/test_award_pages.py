@@ -1,6 +1,6 @@
 """The officers' award pages pass axe (WCAG 2.2 A and AA) and have the basics right: the round's
-awards, one award (an offer, an accepted award and a withdrawn one), each form that changes its
-terms, and each of those forms showing its errors."""
+awards, one award (an offer, an accepted award with its returns, and a withdrawn one), each form
+that changes its terms, and each of those forms showing its errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from portal.domain.awards import LetterKind
 from portal.domain.roles import Role
-from portal.domain.workflow import AwardStatus
+from portal.domain.workflow import AwardStatus, ReturnStatus
 from portal.extensions import db
 from portal.models import BankDetails, Letter
 from tests import factories
@@ -36,6 +36,8 @@ def officer_page(page, app, sign_in_page):  # noqa: ANN001, ANN201
         status=AwardStatus.WITHDRAWN,
         withdrawn_reason="The group closed.",
     )
+    factories.make_return(award=accepted, period=1, status=ReturnStatus.SUBMITTED)
+    factories.make_return(award=accepted, period=2)
     db.session.add(
         BankDetails(award_id=accepted.id, account_name="Circle", sort_code="309430", account_number="00733445")
     )

@@ -1,6 +1,7 @@
 """A group's return pages and the officer's assisted start pass axe (WCAG 2.2 A and AA) and have the
-basics right: the list, the form (empty and with errors), the story form (with errors), a sent
-return, a queried return, and the page where an officer starts entering a return for a group."""
+basics right: the list, the form (with a story, and with errors), the story form and the form
+changing a story (each with errors), a sent return, a queried return, and the page where an
+officer starts entering a return for a group. A story's buttons on the return form work."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ from tests.browser.axe import assert_no_axe_violations, assert_page_basics
 def group_page(page, app, sign_in_page):  # noqa: ANN001, ANN201
     award = factories.make_award(status=AwardStatus.ACCEPTED)
     due, final = returns.create_for_award(award, by=None)
+    story = returns.add_story(
+        due,
+        title="Rukhsana's story",
+        body="I found my voice.",
+        teller_name=None,
+        consent=Consent.PUBLIC_ANONYMOUS,
+        by=award.application.organisation.members[0].user,
+    )
     db.session.commit()
     award_2 = factories.make_award(
         application=factories.make_application(organisation=award.application.organisation, submit=True),
@@ -34,7 +43,7 @@ def group_page(page, app, sign_in_page):  # noqa: ANN001, ANN201
     db.session.add(ReturnMessage(output_return=queried, from_officer=True, body="Is 12 women right?"))
     db.session.commit()
     sign_in_page(page, award.application.organisation.members[0].user)
-    page.ids = {"due": due.id, "sent": sent.id, "queried": queried.id}
+    page.ids = {"due": due.id, "sent": sent.id, "queried": queried.id, "story": story.id}
     return page
 
 
@@ -42,6 +51,7 @@ PAGES = [
     pytest.param("/applicant/returns", id="list"),
     pytest.param("/applicant/returns/{due}", id="form"),
     pytest.param("/applicant/returns/{due}/stories/new", id="story-form"),
+    pytest.param("/applicant/stories/{story}/edit", id="story-change-form"),
     pytest.param("/applicant/returns/{sent}", id="sent"),
     pytest.param("/applicant/returns/{queried}", id="queried"),
 ]
@@ -77,6 +87,39 @@ def test_the_story_form_with_errors_is_accessible(group_page):
     assert page.title().startswith("Error: ")
     assert "Give the story a title" in page.locator(".govuk-error-summary").inner_text()
     assert_no_axe_violations(page)
+
+
+def test_changing_a_story_with_errors_is_accessible_then_saves(group_page):
+    page = group_page
+    page.goto(f"/applicant/returns/{page.ids['due']}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change ‘Rukhsana's story’").click()
+    assert page.get_by_label("Title").input_value() == "Rukhsana's story"
+    page.get_by_label("Title").fill("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the story").click()
+    assert page.title().startswith("Error: ")
+    assert "Give the story a title" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("The story", exact=True).input_value() == "I found my voice."
+    assert_page_basics(page)
+    assert_no_axe_violations(page)
+    page.get_by_label("Title").fill("Finding my voice")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the story").click()
+    assert "‘Finding my voice’ has been changed." in page.locator("main").inner_text()
+
+
+def test_a_story_s_buttons_on_the_return_form_submit_their_own_forms(group_page):
+    # The story buttons sit inside the return form; each names its own form, kept outside it.
+    page = group_page
+    page.goto(f"/applicant/returns/{page.ids['due']}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Withdraw consent for ‘Rukhsana's story’").click()
+    assert "Consent for ‘Rukhsana's story’ has been withdrawn" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove ‘Rukhsana's story’").click()
+    main = page.locator("main").inner_text()
+    assert "‘Rukhsana's story’ has been removed from your return." in main and "No stories yet." in main
 
 
 def test_the_assisted_start_page_is_accessible(page, app, sign_in_page):  # noqa: ANN001

@@ -13,7 +13,7 @@ import pytest
 
 from portal.domain.awards import Instalment, LetterKind, PaymentTrigger
 from portal.domain.roles import Role
-from portal.domain.workflow import AwardStatus
+from portal.domain.workflow import AwardStatus, ReturnStatus
 from portal.extensions import db as _db
 from portal.models import Award, BankDetails, Letter
 from portal.services import awards
@@ -534,3 +534,23 @@ def test_the_round_and_decisions_pages_lead_to_the_awards_and_acceptances(client
     )
     acceptances = client.get(f"/officers/rounds/{round_id}/acceptances").data.decode()
     assert f'href="/officers/awards/{award.id}"' in acceptances
+
+
+def test_the_award_page_lists_its_returns_each_linking_to_the_return(client, officer):
+    accepted = factories.make_award(status=AwardStatus.ACCEPTED)
+    final = factories.make_return(award=accepted, period=2, status=ReturnStatus.SUBMITTED)
+    first = factories.make_return(award=accepted, period=1, status=ReturnStatus.ACCEPTED)
+    html = client.get(_url(accepted)).data.decode()
+    page = visible_text(html)
+    # Soonest due first: the period (or "Final return"), the due date in UK form and the status.
+    first_row = f"Return 1 {first.due_on.day} {first.due_on:%B %Y} Accepted"
+    final_row = f"Final return {final.due_on.day} {final.due_on:%B %Y} Sent, to review"
+    assert "Returns from the group" in page
+    assert first_row in page and final_row in page
+    assert page.index(first_row) < page.index(final_row)
+    assert f'href="/officers/returns/{first.id}"' in html and f'href="/officers/returns/{final.id}"' in html
+
+
+def test_an_award_without_returns_says_so(client, award, officer):
+    page = visible_text(client.get(_url(award)).data)
+    assert "Returns from the group Return Due on Status No returns yet" in page

@@ -327,3 +327,96 @@ def test_send_reminders_from_the_command_line(app, award, outbox):
 def test_send_reminders_needs_a_base_url(app):
     result = app.test_cli_runner().invoke(args=["send-reminders"])
     assert result.exit_code != 0 and "--base-url" in result.output
+
+
+def test_the_group_changes_a_story_and_errors_keep_what_was_typed(client, award, member):
+    output_return = first_return(award)
+    story = returns.add_story(
+        output_return,
+        title="Rukhsana's story",
+        body="I found my voice.",
+        teller_name=None,
+        consent=Consent.PUBLIC_ANONYMOUS,
+        upload=JPEG,
+        upload_name="cafe.jpg",
+        by=member,
+    )
+    _db.session.commit()
+    return_url = f"/applicant/returns/{output_return.id}"
+    html = client.get(return_url).data.decode()
+    assert "Change ‘Rukhsana's story’" in visible_text(html)
+    assert f'href="/applicant/stories/{story.id}/edit"' in html
+    url = f"/applicant/stories/{story.id}/edit"
+    form = client.get(url)
+    text = visible_text(form.data)
+    assert page_title(form.data).startswith("Change the story – Return 1")
+    assert "The recording or photo stays as it is: cafe.jpg." in text
+    assert (
+        'value="Rukhsana&#39;s story"' in form.data.decode() and ">I found my voice.</textarea>" in form.data.decode()
+    )
+    # Named without a name: refused, and what was typed stays.
+    response = client.submit(
+        url, {"title": "Finding my voice", "body": "New words", "consent": "public_named", "teller_name": ""}
+    )
+    text = visible_text(response.data)
+    assert page_title(response.data).startswith("Error: ")
+    assert "Enter the name they agreed we can publish" in text
+    assert 'value="Finding my voice"' in response.data.decode() and ">New words</textarea>" in response.data.decode()
+    assert _db.session.get(Story, story.id).title == "Rukhsana's story"
+    response = client.submit(
+        url,
+        {"title": "Finding my voice", "body": "New words", "consent": "public_named", "teller_name": "Rukhsana"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == return_url
+    changed = _db.session.get(Story, story.id)
+    assert (changed.title, changed.body, changed.consent, changed.teller_name, changed.file.original_name) == (
+        "Finding my voice",
+        "New words",
+        Consent.PUBLIC_NAMED,
+        "Rukhsana",
+        "cafe.jpg",
+    )
+    text = visible_text(client.get(return_url).data)
+    assert "‘Finding my voice’ has been changed." in text and "Name to publish Rukhsana" in text
+
+
+def test_a_story_of_a_sent_return_cannot_be_changed(client, make_return, sign_in):
+    output_return = make_return(
+        status=ReturnStatus.SUBMITTED,
+        stories=[{"title": "Amira", "body": "My story.", "consent": Consent.PUBLIC_ANONYMOUS}],
+    )
+    sign_in(output_return.award.application.organisation.members[0].user)
+    story = output_return.stories[0]
+    assert "Change ‘Amira’" not in visible_text(client.get(f"/applicant/returns/{output_return.id}").data)
+    url = f"/applicant/stories/{story.id}/edit"
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"] == f"/applicant/returns/{output_return.id}"
+    response = client.submit(
+        url, {"title": "Changed", "body": "B", "consent": "internal"}, from_url=f"/applicant/returns/{output_return.id}"
+    )
+    assert response.status_code == 302
+    assert "its stories can no longer be changed" in visible_text(client.get(response.headers["Location"]).data)
+    assert _db.session.get(Story, story.id).title == "Amira"
+
+
+def test_another_group_cannot_change_a_story(client, award, sign_in):
+    output_return = first_return(award)
+    story = returns.add_story(
+        output_return,
+        title="T",
+        body="B",
+        teller_name=None,
+        consent=Consent.INTERNAL,
+        by=award.application.organisation.members[0].user,
+    )
+    _db.session.commit()
+    other = factories.make_user(full_name="Someone Else")
+    factories.make_organisation(members=[other])
+    sign_in(other)
+    token = csrf_token_from(client.get("/applicant/returns").data)
+    url = f"/applicant/stories/{story.id}/edit"
+    assert client.get(url).status_code == 404
+    data = {"csrf_token": token, "title": "Mine now", "body": "B", "consent": "internal"}
+    assert client.post(url, data=data).status_code == 404
+    assert client.get("/applicant/stories/999999/edit").status_code == 404
+    assert _db.session.get(Story, story.id).title == "T"

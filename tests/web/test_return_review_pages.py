@@ -18,7 +18,7 @@ from portal.domain.returns import Consent
 from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus, ReturnStatus
 from portal.extensions import db as _db
-from portal.models import OutputReturn, ReturnMessage, ReturnVersion
+from portal.models import AuditEvent, OutputReturn, ReturnMessage, ReturnVersion, Story
 from tests import factories
 from tests.helpers import csrf_token_from, page_title, visible_text
 
@@ -295,3 +295,50 @@ def test_unknown_ids_are_not_found(client, officer):
 def test_signed_out_visitors_are_sent_to_sign_in(client, sent):
     response = client.get(detail_url(sent))
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+# --- withdrawing a story's consent ------------------------------------------------------------------
+
+
+def test_an_officer_withdraws_consent_for_a_public_story(client, officer, award, make_return, sent):
+    internal = make_return(
+        award=award,
+        period=2,
+        status=ReturnStatus.SUBMITTED,
+        stories=[{"title": "Kept inside", "body": "Only for you.", "consent": Consent.INTERNAL}],
+    )
+    # Only a story that could be published offers the button: not the withdrawn one, not an internal one.
+    page = visible_text(client.get(detail_url(sent)).data)
+    assert page.count("Withdraw consent") == 1 and "Withdraw consent for ‘Finding friends’" in page
+    assert "Withdraw consent" not in visible_text(client.get(detail_url(internal)).data)
+    story = next(s for s in sent.stories if s.title == "Finding friends")
+    response = client.submit(f"/officers/stories/{story.id}/withdraw", {}, from_url=detail_url(sent))
+    assert response.status_code == 302 and response.headers["Location"] == detail_url(sent)
+    page = visible_text(client.get(detail_url(sent)).data)
+    assert "Consent for ‘Finding friends’ has been withdrawn. It will not be published." in page
+    assert "Withdraw consent" not in page
+    assert "Finding friends Consent withdrawn Consent was withdrawn on" in page
+    assert _db.session.get(Story, story.id).consent_withdrawn_at is not None
+    event = _db.session.scalar(
+        _db.select(AuditEvent).where(AuditEvent.action == "story.consent_withdrawn", AuditEvent.object_id == story.id)
+    )
+    assert event.actor_id == officer.id and event.after == {"consent": "public_named", "withdrawn": True}
+    # Twice (say, from a page opened before): refused with the reason, nothing changes.
+    withdrawn_at = _db.session.get(Story, story.id).consent_withdrawn_at
+    client.submit(f"/officers/stories/{story.id}/withdraw", {}, from_url=detail_url(internal))
+    assert "Consent for this story has already been withdrawn." in visible_text(client.get(detail_url(sent)).data)
+    assert _db.session.get(Story, story.id).consent_withdrawn_at == withdrawn_at
+
+
+@pytest.mark.parametrize("role", ["applicant", "panel_member"])
+def test_only_officers_withdraw_consent_here(client, login_as, sent, role):
+    login_as(role)
+    story = next(s for s in sent.stories if s.title == "Finding friends")
+    token = csrf_token_from(client.get("/").data)
+    assert client.post(f"/officers/stories/{story.id}/withdraw", data={"csrf_token": token}).status_code == 403
+    assert _db.session.get(Story, story.id).consent_withdrawn_at is None
+
+
+def test_withdrawing_consent_for_an_unknown_story_is_not_found(client, officer):
+    token = csrf_token_from(client.get("/").data)
+    assert client.post("/officers/stories/999999/withdraw", data={"csrf_token": token}).status_code == 404
