@@ -9,6 +9,7 @@ import copy
 import csv
 import io
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +26,25 @@ from portal.services import threesixty
 from tests import factories
 from tests.services.test_exports import INTERNAL_STORY, WITHDRAWN_STORY, build_programme
 
-STANDARD = Path(__file__).resolve().parents[3] / "shared" / "data" / "360giving-1.4.3"
+
+def _standard() -> Path:
+    """The 360Giving schema, kept beside the project (``../shared/data/360giving-1.4.3``) as test
+    data: ``THREESIXTY_SCHEMA_DIR``, else the nearest ``shared/data/360giving-1.4.3`` above the
+    checkout, else the workplace's ``/work/shared`` (a CI clone may live elsewhere on the machine)."""
+    relative = Path("shared") / "data" / "360giving-1.4.3"
+    candidates = [Path(os.environ["THREESIXTY_SCHEMA_DIR"])] if os.environ.get("THREESIXTY_SCHEMA_DIR") else []
+    candidates += [parent / relative for parent in Path(__file__).resolve().parents]
+    candidates.append(Path("/work") / relative)
+    for candidate in candidates:
+        if (candidate / "360-giving-schema.json").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "The 360Giving 1.4.3 schema was not found: set THREESIXTY_SCHEMA_DIR to the folder that holds "
+        "360-giving-schema.json and 360-giving-package-schema.json"
+    )
+
+
+STANDARD = _standard()
 GRANT_1_4_2 = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
 PUBLISHER = threesixty.Publisher(prefix="360G-anytown", org_id="GB-LAE-ANY", name="Anytown Council")
 NOW = datetime(2028, 5, 1, 12, 0, tzinfo=UTC)
