@@ -28,11 +28,15 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from portal.domain.returns import LABELS, Consent
 from portal.fields import MoneyField
-from portal.forms import PortalForm
+from portal.forms import PortalForm, monitoring_field
 from portal.templating import uk_date
 
 WHOLE_NUMBER = _l("Enter a whole number, like 25 (0 if none)")
 TOO_LONG = _l("Keep this to %(max)d characters or fewer")
+TOOK_PART_HINT = _l(
+    "Select all that apply. We only count this in totals across all funded groups: "
+    "it is never shown with your group's name."
+)
 
 
 class ReturnForm(PortalForm):
@@ -57,6 +61,7 @@ class ReturnForm(PortalForm):
         widget=GovTextArea(),
         validators=[Optional(), Length(max=20000, message=TOO_LONG)],
     )
+    took_part = monitoring_field(_l("Who took part in this period? (optional)"))
     confirm = BooleanField(
         _l("I confirm that this return is correct, to the best of my knowledge"),
         description=_l("Only needed when you send the return."),
@@ -67,6 +72,7 @@ class ReturnForm(PortalForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        self.took_part.description = TOOK_PART_HINT
         for field in self:
             if isinstance(field, IntegerField) and field.process_errors:
                 field.process_errors = [WHOLE_NUMBER]

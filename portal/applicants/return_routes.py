@@ -54,6 +54,7 @@ def _fill(form: forms.ReturnForm, output_return: OutputReturn) -> None:
     form.went_well.data = output_return.went_well
     form.was_hard.data = output_return.was_hard
     form.support_needed.data = output_return.support_needed
+    form.took_part.data = list(output_return.took_part or [])
     saved = {f.measure_id: f for f in output_return.figures}
     for field in form.measure_fields:
         figure = saved.get(int(field.short_name[1:]))
@@ -77,6 +78,7 @@ def return_page(output_return: OutputReturn, *, action: str, story_url: str | No
                 went_well=form.went_well.data,
                 was_hard=form.was_hard.data,
                 support_needed=form.support_needed.data,
+                took_part=form.took_part.data or [],
                 expected_version=form.expected_version,
                 submit=form.sending,
                 by=current_user,

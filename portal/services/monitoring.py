@@ -1,7 +1,8 @@
 """The programme dashboard of one round, read-only: per work stream and numeric measure the
 programme target, the agreed targets added up, the actual to date and the percentage, overall and
 by locality; returns due soon, late and queried; a red/amber/green status per award; equality and
-reach from the groups' optional monitoring answers, with small numbers hidden.
+reach from the groups' optional monitoring answers and from who took part, as each funded award's
+latest sent return says, with small numbers hidden.
 
 What counts:
 - Awards that were accepted, are active or completed (never offers, declines or withdrawals).
@@ -27,20 +28,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.db import utcnow
-from portal.domain.contact import PREFER_NOT_TO_SAY, Community
 from portal.domain.measures import MeasureKind
-from portal.domain.returns import RAG, Figure, suppress
+from portal.domain.returns import RAG, Figure
 from portal.domain.rollups import (
     AwardFigures,
     MeasureTotal,
     ReturnState,
     award_actual,
     award_rag,
-    count_answers,
     elapsed_share,
     measure_total,
     return_state,
-    suppress_group,
 )
 from portal.domain.workflow import ApplicationStatus, AwardStatus, ReturnStatus
 from portal.extensions import db
@@ -58,11 +56,19 @@ from portal.models import (
     User,
     WorkStream,
 )
+from portal.services.equality import (  # noqa: F401 - part of this module's interface
+    MONITORING_QUESTIONS,
+    CountRow,
+    EqualityRow,
+    EqualityTable,
+    TookPartTable,
+    equality_and_reach,
+    took_part,
+)
 
 LIVE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 SENT_RETURNS = (ReturnStatus.SUBMITTED, ReturnStatus.QUERIED, ReturnStatus.ACCEPTED)
 OPEN_RETURNS = (ReturnStatus.DUE, ReturnStatus.DRAFT, ReturnStatus.QUERIED)
-MONITORING_QUESTIONS = ("led_by", "works_with")
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -126,21 +132,6 @@ class AwardProgress:
 
 
 @dataclass(frozen=True)
-class EqualityRow:
-    code: str
-    awards: int | None  # None: "fewer than 5"
-    others: int | None
-
-
-@dataclass(frozen=True)
-class EqualityTable:
-    question: str  # "led_by" or "works_with"
-    options: list[EqualityRow]
-    groups: list[EqualityRow]  # answered / prefer not to say / not answered, adding up to the total
-    total: EqualityRow
-
-
-@dataclass(frozen=True)
 class Dashboard:
     round: Round
     today: date
@@ -150,6 +141,7 @@ class Dashboard:
     queried: list[ReturnRow]
     awards: list[AwardProgress]
     equality: list[EqualityTable]
+    took_part: TookPartTable
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -370,33 +362,23 @@ def _other_organisations(round_: Round, funded: set[int]) -> list[Organisation]:
     return [o for o in organisations if o.id not in funded]
 
 
-def equality_and_reach(funded: list[Organisation], others: list[Organisation]) -> list[EqualityTable]:
-    """Per monitoring question, how many groups chose each answer, in two separate columns (groups
-    funded, other groups that sent an EOI) so that no column is the difference of two others.
-    Every count of 1 to 4 is hidden; in the answered / prefer not to say / not answered rows,
-    which add up to the total, a second count is hidden with it (complementary suppression)."""
-    options = [c.value for c in Community]
-    tables = []
-    for question in MONITORING_QUESTIONS:
-        columns = [
-            count_answers([getattr(o, question) for o in group], options, PREFER_NOT_TO_SAY)
-            for group in (funded, others)
-        ]
-        group_keys = ("answered", PREFER_NOT_TO_SAY, "not_answered")
-        safe = [suppress_group([counts[k] for k in group_keys]) for counts in columns]
-        totals = [suppress(len(group)) for group in (funded, others)]
-        for i, total in enumerate(totals):
-            if total is None:  # a hidden total hides every part of it
-                safe[i] = [None if c else c for c in safe[i]]
-        tables.append(
-            EqualityTable(
-                question,
-                [EqualityRow(o, suppress(columns[0][o]), suppress(columns[1][o])) for o in options],
-                [EqualityRow(k, safe[0][i], safe[1][i]) for i, k in enumerate(group_keys)],
-                EqualityRow("total", totals[0], totals[1]),
-            )
+def _took_part_answers(round_: Round) -> list[list[str] | None]:
+    """The answer of each live award's latest sent return (by period), in one statement."""
+    rows = db.session.execute(
+        select(OutputReturn.award_id, OutputReturn.took_part)
+        .join(OutputReturn.award)
+        .join(Award.application)
+        .where(
+            Application.round_id == round_.id,
+            Award.status.in_(LIVE_AWARDS),
+            OutputReturn.status.in_(SENT_RETURNS),
         )
-    return tables
+        .order_by(OutputReturn.award_id, OutputReturn.period, OutputReturn.id)
+    )
+    latest: dict[int, list[str] | None] = {}
+    for award_id, answer in rows:
+        latest[award_id] = answer  # a later period replaces an earlier one
+    return list(latest.values())
 
 
 # --- the whole dashboard -------------------------------------------------------------------------------
@@ -421,4 +403,5 @@ def dashboard(round_: Round, *, today: date | None = None) -> Dashboard:
         queried=[r for r in returns if r.state == ReturnState.QUERIED],
         awards=[_award_progress(a, facts[a.id], measures, today) for a in awards],
         equality=equality_and_reach(funded, _other_organisations(round_, {o.id for o in funded})),
+        took_part=took_part(_took_part_answers(round_)),
     )

@@ -337,6 +337,7 @@ def content_of(output_return: OutputReturn) -> dict[str, Any]:
         "went_well": output_return.went_well,
         "was_hard": output_return.was_hard,
         "support_needed": output_return.support_needed,
+        "took_part": list(output_return.took_part) if output_return.took_part is not None else None,
         "channel": Channel(output_return.channel).value,
         "entered_by": output_return.entered_by.full_name if output_return.entered_by else None,
     }

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.db import utcnow
 from portal.domain.applications import Channel
 from portal.domain.awards import ReturnKind
+from portal.domain.contact import monitoring_answer, monitoring_problem
 from portal.domain.measures import MeasureKind
 from portal.domain.returns import is_overdue
 from portal.domain.roles import Role
@@ -213,11 +214,14 @@ def save_return(
     expected_version: int | None,
     submit: bool,
     by: User,
+    took_part: list[str] | None = None,
     now: datetime | None = None,
 ) -> OutputReturn:
     """Save the return as it is (a draft), or send it (``submit``): every numeric measure then
     needs a number (0 is a number) and the spend to date is needed. Sending freezes a version.
-    ``figures`` by measure id, for the award's agreed measures (others are ignored)."""
+    ``figures`` by measure id, for the award's agreed measures (others are ignored).
+    ``took_part``: the optional monitoring answer (codes of ``portal.forms.COMMUNITY_LABELS``;
+    "prefer not to say" only on its own); nothing ticked is kept as not answered (None)."""
     now = now or utcnow()
     check_can_edit(output_return, by)
     if expected_version is not None and expected_version != output_return.lock_version:
@@ -240,6 +244,9 @@ def save_return(
         problems["spend_to_date"] = _l(
             "The amount spent cannot be more than the grant of £%(amount)s", amount=f"{amount:,.2f}"
         )
+    took_part_problem = monitoring_problem(list(took_part or []))
+    if took_part_problem is not None:
+        problems["took_part"] = took_part_problem
     if problems:
         raise ReturnProblems(problems)
 
@@ -256,6 +263,7 @@ def save_return(
     output_return.spend_to_date = spend_to_date
     output_return.went_well, output_return.was_hard = texts["went_well"], texts["was_hard"]
     output_return.support_needed = texts["support_needed"]
+    output_return.took_part = monitoring_answer(list(took_part or []))
     output_return.updated_at = now
     if submit:
         move(output_return, ReturnStatus.SUBMITTED, by)
