@@ -46,7 +46,9 @@ def check_charts(page) -> None:  # noqa: ANN001
     assert charts.count() >= 1
     for i in range(charts.count()):
         chart = charts.nth(i)
-        assert chart.evaluate("el => el.getAttribute('aria-labelledby').split(' ').every(id => document.getElementById(id))")
+        assert chart.evaluate(
+            "el => el.getAttribute('aria-labelledby').split(' ').every(id => document.getElementById(id))"
+        )
         name = chart.get_attribute("aria-labelledby").split()[0]
         assert page.locator(f"#{name}").text_content().startswith("Progress in")
         # The element after the chart's figure is its table.
