@@ -353,12 +353,12 @@ def _award_progress(
 
 def _other_organisations(round_: Round, funded: set[int]) -> list[Organisation]:
     """Groups that sent the round an EOI and have no live award in it."""
-    organisations = db.session.scalars(
-        select(Organisation)
-        .join(Application, Application.organisation_id == Organisation.id)
-        .where(Application.round_id == round_.id, Application.status != ApplicationStatus.DRAFT)
-        .distinct()
+    # An IN over the senders, not DISTINCT over organisations: PostgreSQL cannot compare their
+    # JSON columns (the monitoring answers), so DISTINCT on them fails there.
+    senders = select(Application.organisation_id).where(
+        Application.round_id == round_.id, Application.status != ApplicationStatus.DRAFT
     )
+    organisations = db.session.scalars(select(Organisation).where(Organisation.id.in_(senders)))
     return [o for o in organisations if o.id not in funded]
 
 
