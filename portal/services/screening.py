@@ -92,14 +92,20 @@ def mark_eligible(application: Application, *, by: User, now: datetime | None = 
         after={"status": application.status},
         now=now,
     )
+    _tell_screened(application, by=by, now=now, reason=None)
+
+
+def _tell_screened(application: Application, *, by: User, now: datetime, reason: str | None) -> None:
+    """The group hears it was checked: eligible (no ``reason``), or not and why."""
     _tell_group(
         application,
         "application_screened",
         subject=_l("Your application %(reference)s has been checked", reference=application.reference or ""),
         by=by,
         now=now,
-        eligible=True,
-        reason=None,
+        eligible=reason is None,
+        reason=reason,
+        **({"message": reason} if reason is not None else {}),
     )
 
 
@@ -119,16 +125,7 @@ def mark_ineligible(application: Application, reason: str, *, by: User, now: dat
         note=reason,
         now=now,
     )
-    _tell_group(
-        application,
-        "application_screened",
-        subject=_l("Your application %(reference)s has been checked", reference=application.reference or ""),
-        by=by,
-        now=now,
-        message=reason,
-        eligible=False,
-        reason=reason,
-    )
+    _tell_screened(application, by=by, now=now, reason=reason)
 
 
 def withdraw(application: Application, reason: str, *, by: User, now: datetime | None = None) -> None:
