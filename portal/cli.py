@@ -64,3 +64,9 @@ def init_app(app: Flask) -> None:
     from portal import returns_cli  # send-reminders
 
     returns_cli.init_app(app)
+    from portal import seed_large  # seed-large (benchmarks)
+
+    seed_large.init_app(app)
+    from portal import privacy_cli  # retention, export-person, backup, restore
+
+    privacy_cli.init_app(app)
