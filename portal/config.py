@@ -33,6 +33,15 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db. Default: SQLite file in instance/.",
     ),
     Setting("STORAGE_PATH", None, "Folder for uploaded files and issued letters. Default: instance/files."),
+    Setting(
+        "STORAGE_BACKEND",
+        "local",
+        "Where files are kept: local (the STORAGE_PATH folder) or s3 (an S3-compatible bucket; credentials come "
+        "from the standard AWS environment variables, files or instance role, never from this configuration).",
+    ),
+    Setting("S3_BUCKET", None, "The bucket for files when STORAGE_BACKEND is s3 (required then)."),
+    Setting("S3_ENDPOINT_URL", None, "Address of an S3-compatible store (e.g. MinIO); not set for Amazon S3."),
+    Setting("S3_REGION", None, "The bucket's region, e.g. eu-west-2. Default: from the AWS environment."),
     Setting("MAIL_BACKEND", "console", "console (prints e-mails), smtp, or memory (tests)."),
     Setting("MAIL_FROM", "grants@example.org", "Sender address of e-mails."),
     Setting("SMTP_HOST", "localhost", "SMTP server host when MAIL_BACKEND=smtp."),
@@ -144,6 +153,10 @@ def finalise(values: dict[str, Any], instance: Path) -> dict[str, Any]:
         values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"
     if not values.get("STORAGE_PATH"):
         values["STORAGE_PATH"] = str(instance / "files")
+    if values["STORAGE_BACKEND"] not in {"local", "s3"}:
+        raise ConfigError(f"PORTAL_STORAGE_BACKEND must be local or s3, not {values['STORAGE_BACKEND']!r}.")
+    if values["STORAGE_BACKEND"] == "s3" and not values.get("S3_BUCKET"):
+        raise ConfigError("PORTAL_STORAGE_BACKEND is s3 but PORTAL_S3_BUCKET is not set.")
     if isinstance(values["LANGUAGES"], str):
         values["LANGUAGES"] = [code.strip() for code in values["LANGUAGES"].split(",") if code.strip()]
     if values["DEFAULT_LANGUAGE"] not in values["LANGUAGES"]:
