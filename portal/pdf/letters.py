@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from portal.domain.awards import pounds_in_words
-from portal.i18n import text_direction
+from portal.i18n import SOURCE_LANGUAGE, text_direction
 from portal.templating import money
 
 AWARD_TEMPLATE = "award_letter.html"
@@ -281,3 +281,29 @@ def decline_letter_context(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 BUILDERS = {"award": (AWARD_TEMPLATE, award_letter_context), "decline": (DECLINE_TEMPLATE, decline_letter_context)}
+
+
+def letter_context(kind: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """A letter's context in the group's language (``facts["language"]``).
+
+    A letter in a language other than English is bilingual: ``doc`` is the letter in the group's
+    language, with a note at the top saying the English text follows, and ``english`` is the same
+    letter in English, which the templates print after it (from a new page, marked ``lang="en"``):
+    the translations are machine-assisted, and the English text is the one that counts. A letter in
+    English has ``doc`` alone.
+    """
+    _template, build = BUILDERS[kind]
+    language = facts.get("language") or SOURCE_LANGUAGE
+    with force_locale(language):
+        context = build(facts)
+    if language == SOURCE_LANGUAGE:
+        return context
+    with force_locale(language):
+        context["doc"]["bilingual_note"] = _(
+            "The same letter in English follows this one. If the two differ, the English text is the one that counts."
+        )
+    with force_locale(SOURCE_LANGUAGE):
+        english = build({**facts, "language": SOURCE_LANGUAGE})["doc"]
+        english["part_heading"] = _("The same letter in English")
+    context["english"] = english
+    return context

@@ -19,19 +19,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.db import utcnow
 from portal.domain.awards import LetterKind
+from portal.domain.organisations import MembershipRole
 from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus, DecisionOutcome
 from portal.extensions import db
+from portal.i18n import SOURCE_LANGUAGE, catalogued_languages
 from portal.models import Application, Award, FundingDecision, Letter, Organisation, User
 from portal.pdf import html_to_pdf
-from portal.pdf.letters import BUILDERS
+from portal.pdf.letters import BUILDERS, letter_context
 from portal.services import ServiceError, audit, notifications
 from portal.services.decisions import decision_on, released_decision
 from portal.storage import get_storage, sha256_of
@@ -230,6 +231,24 @@ def _check_can_issue(
     return None, decision
 
 
+def group_language(application: Application) -> str:
+    """The language a group's letters are written in: the language chosen in the portal by the person
+    who sent the application (or started it), else by the group's account managers, then its other
+    members, else the portal's default language. Only a language with a translation counts (English
+    otherwise).
+    A letter in another language carries the English text after it (portal/pdf/letters.py)."""
+    catalogued = set(catalogued_languages())
+    members = sorted(application.organisation.members, key=lambda m: (m.role != MembershipRole.OWNER, m.id or 0))
+    member_ids = {m.user_id for m in members}  # an officer who entered the application for them does not count
+    people = [p for p in (application.submitted_by, application.created_by) if p and p.id in member_ids]
+    for person in [*people, *(m.user for m in members)]:
+        language = person.preferred_language if person else None
+        if language and language in catalogued:
+            return language
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    return default if default in catalogued else SOURCE_LANGUAGE
+
+
 def next_version(application: Application, kind: LetterKind) -> int:
     current = db.session.scalar(
         select(func.max(Letter.version)).where(Letter.application_id == application.id, Letter.kind == kind)
@@ -250,8 +269,8 @@ def prepare_letter(
     kind = LetterKind(kind)
     now = now or utcnow()
     award, decision = _check_can_issue(application, kind, by)
-    language = language or current_app.config["DEFAULT_LANGUAGE"]
-    template_name, build = BUILDERS[kind.value]
+    language = language or group_language(application)
+    template_name, _build = BUILDERS[kind.value]
     facts = letter_facts(
         application,
         kind,
@@ -261,8 +280,7 @@ def prepare_letter(
         links=links,
         now=now,
     )
-    with force_locale(language):
-        context = build(facts)
+    context = letter_context(kind.value, facts)
     # Exactly what is stored (JSON) is what is rendered, so the record reproduces the PDF.
     context = json.loads(json.dumps(context))
     return PreparedLetter(application.id, award.id if award else None, kind, language, template_name, context)

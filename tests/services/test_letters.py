@@ -317,3 +317,98 @@ def test_letters_are_refused_plainly_when_there_is_nothing_to_issue(app, make_aw
         "Release the round's decisions first: the group cannot see its decision yet."
     )
     assert _refused(funded.application, by=factories.make_user()) == "Only officers can issue letters."
+
+
+# --- the group's language, with the English text alongside ------------------------------------------
+
+
+def _group_speaking(language: str | None, *, officer_language: str | None = None):  # noqa: ANN202
+    """A submitted EOI from a group whose member chose ``language`` in the portal."""
+    member = factories.make_user(preferred_language=language)
+    group = factories.make_organisation(members=[member], name="Sparkhill Women's Circle")
+    return factories.make_application(organisation=group, applicant=member, submit=True)
+
+
+def _page_of(reader: PdfReader, words: str) -> int:
+    for number, page in enumerate(reader.pages):
+        if words in " ".join(page.extract_text().split()):
+            return number
+    raise AssertionError(f"{words!r} is on no page")
+
+
+def test_a_letter_is_in_the_groups_language_followed_by_the_english_from_a_new_page(app, make_award):
+    award = make_award(application=_group_speaking("ar"), amount="2500")
+    letter = issue(award.application)
+
+    assert letter.language == "ar"
+    doc, english = letter.context["doc"], letter.context["english"]
+    assert (doc["lang"], doc["dir"], english["lang"], english["dir"]) == ("ar", "rtl", "en", "ltr")
+    assert doc["heading"] == "نعرض عليكم منحة قدرها UK£2,500"  # money in the Arabic locale's own format
+    assert english["heading"] == "We are offering you a grant of £2,500"
+    assert doc["bilingual_note"] == (
+        "تجد بعد هذه الرسالة الرسالةَ نفسها باللغة الإنجليزية. إذا اختلفت النسختان، فالنص الإنجليزي هو المعتمد."
+    )
+    assert english["part_heading"] == "The same letter in English"
+
+    reader = pdf_of(letter)
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert any("NotoSansArabic" in font or "NotoNaskhArabic" in font for font in fonts_of(reader))
+    english_starts = _page_of(reader, "The same letter in English")
+    assert english_starts > _page_of(reader, "Sparkhill Women's Circle")
+    assert english_starts == _page_of(reader, "We are offering you a grant of £2,500")
+    assert "Yours sincerely," in text_of(reader)
+    assert letters.reproduce(letter) == letters.letter_bytes(letter)
+
+
+def test_an_urdu_letter_is_set_in_nastaliq_and_its_english_part_in_latin_type(app, make_award):
+    award = make_award(application=_group_speaking("ur"))
+    reader = pdf_of(issue(award.application))
+    fonts = fonts_of(reader)
+    assert any("NotoNastaliqUrdu" in font for font in fonts), fonts
+    assert any("NotoSans" in font and "Arabic" not in font for font in fonts), fonts  # the English part
+    assert reader.trailer["/Root"]["/Lang"] == "ur"
+
+
+def test_a_decline_letter_in_arabic_keeps_the_panels_feedback_in_both_parts(app):
+    decision = make_decline(_group_speaking("ar"))
+    letter = issue(decision.application, "decline")
+    assert letter.context["doc"]["heading"] == "لا نستطيع تمويل مشروعكم هذه المرة"
+    assert letter.context["english"]["heading"] == "We cannot fund your project this time"
+    paragraphs = ["The panel liked the idea.", "They wanted more detail on who would come."]
+    assert letter.context["doc"]["feedback"]["paragraphs"] == paragraphs
+    assert letter.context["english"]["feedback"]["paragraphs"] == paragraphs
+
+
+def test_a_letter_is_in_english_alone_when_the_group_chose_english_or_a_language_with_no_translation(app, make_award):
+    for language in (None, "en", "cy"):
+        award = make_award(application=_group_speaking(language))
+        letter = issue(award.application)
+        assert letter.language == "en"
+        assert "english" not in letter.context and "bilingual_note" not in letter.context["doc"]
+        assert pdf_of(letter).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_the_language_of_an_officer_who_entered_the_application_does_not_count(app, make_award):
+    member = factories.make_user(preferred_language="ur")
+    officer = make_officer(preferred_language="ar")
+    group = factories.make_organisation(members=[member])
+    application = factories.make_application(organisation=group, applicant=member, submit=True)
+    application.submitted_by, application.created_by = officer, officer
+    db.session.commit()
+    assert letters.group_language(application) == "ur"
+
+
+def test_each_member_is_emailed_about_the_letter_in_their_own_language(app, make_award):
+    award = make_award(application=_group_speaking("ar"))
+    english_member = factories.make_user(full_name="Bea Member", preferred_language="en")
+    award.application.organisation.members.append(OrganisationMember(user=english_member))
+    db.session.commit()
+    issue(award.application)
+    sent = {
+        n.to_address: n
+        for n in db.session.scalars(select(Notification).where(Notification.template == "letter_issued"))
+    }
+    reference = award.application.reference
+    assert sent[english_member.email].subject == f"Your award letter for {reference}"
+    arabic = next(n for address, n in sent.items() if address != english_member.email)
+    assert arabic.subject == f"رسالة المنحة الخاصة بـ {reference}"
