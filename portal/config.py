@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
         "LANGUAGES", "en,ar,ur,bn,pl,ro", "Languages offered, comma-separated; only those with a catalogue are shown."
     ),
     Setting("DEFAULT_LANGUAGE", "en", "Language used when none is chosen."),
+    Setting(
+        "REVIEWED_LANGUAGES",
+        "",
+        "Languages whose translation a person has checked, comma-separated; the others show a note that "
+        "they were machine-assisted.",
+    ),
     Setting("TIMEZONE", "Europe/London", "Time zone in which dates and deadlines are shown and entered."),
     Setting("SESSION_IDLE_MINUTES", 60, "Sign a user out after this many minutes without a request.", int),
     Setting("SESSION_ABSOLUTE_HOURS", 12, "Sign a user out this many hours after signing in, whatever they do.", int),
@@ -159,6 +165,8 @@ def finalise(values: dict[str, Any], instance: Path) -> dict[str, Any]:
         raise ConfigError("PORTAL_STORAGE_BACKEND is s3 but PORTAL_S3_BUCKET is not set.")
     if isinstance(values["LANGUAGES"], str):
         values["LANGUAGES"] = [code.strip() for code in values["LANGUAGES"].split(",") if code.strip()]
+    if isinstance(values["REVIEWED_LANGUAGES"], str):
+        values["REVIEWED_LANGUAGES"] = [c.strip() for c in values["REVIEWED_LANGUAGES"].split(",") if c.strip()]
     if values["DEFAULT_LANGUAGE"] not in values["LANGUAGES"]:
         values["LANGUAGES"] = [values["DEFAULT_LANGUAGE"], *values["LANGUAGES"]]
 

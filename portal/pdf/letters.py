@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 
 from portal.domain.awards import pounds_in_words
@@ -194,7 +194,7 @@ def award_letter_context(facts: dict[str, Any]) -> dict[str, Any]:
                 "rows": [
                     [
                         t["measure"],
-                        f"{t['quantity']:,} {t['unit']}".strip()
+                        f"{format_decimal(t['quantity'])} {t['unit']}".strip()
                         if t.get("quantity") is not None
                         else (t.get("description") or ""),
                     ]

@@ -9,6 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from sqlalchemy import select
 
+from portal.domain.roles import Role
 from portal.i18n import TRANSLATIONS
 from portal.models import User
 from tests.helpers import visible_text
@@ -29,13 +30,13 @@ def multilingual(make_app, tmp_path):  # noqa: ANN001, ANN201
     root = tmp_path / "translations"
     _catalogue(root, "ar", {"Sign in": "تسجيل الدخول", "Skip to main content": "انتقل إلى المحتوى الرئيسي"})
     _catalogue(root, "pl", {"Sign in": "Zaloguj się"})
-    return make_app(BABEL_TRANSLATION_DIRECTORIES=f"{TRANSLATIONS};{root}", LANGUAGES="en,ar,pl,ur")
+    return make_app(BABEL_TRANSLATION_DIRECTORIES=f"{TRANSLATIONS};{root}", LANGUAGES="en,ar,pl,cy")
 
 
 def test_only_languages_with_a_catalogue_are_offered(multilingual):
     html = multilingual.test_client().get("/sign-in").data.decode()
     assert 'hreflang="ar"' in html and 'hreflang="pl"' in html
-    assert 'hreflang="ur"' not in html  # enabled, but no catalogue yet: not offered
+    assert 'hreflang="cy"' not in html  # enabled, but no catalogue yet: not offered
     assert 'lang="en"' in html and 'dir="ltr"' in html
 
 
@@ -74,3 +75,75 @@ def test_a_signed_in_users_choice_is_remembered_on_their_account(app, multilingu
 def test_browser_language_is_used_when_nothing_was_chosen(multilingual):
     html = multilingual.test_client().get("/sign-in", headers={"Accept-Language": "pl,en;q=0.5"}).data.decode()
     assert '<html lang="pl"' in html
+
+
+# --- with the real catalogues (compiled by scripts/bootstrap; tests/unit/test_translations.py keeps them whole)
+
+
+def test_the_chosen_language_follows_the_user_after_signing_out_and_in_on_another_device(app, client, db, make_user):
+    user = make_user(email="amal@example.org")
+    client.submit("/sign-in", {"email": "amal@example.org", "password": "correct horse battery staple"})
+    client.get("/language/ar?next=/applicant/")
+    assert '<html lang="ar"' in client.get("/applicant/").data.decode()
+    client.submit("/sign-out", {}, from_url="/applicant/")
+    assert db.session.scalar(select(User.preferred_language).where(User.id == user.id)) == "ar"
+
+    elsewhere = app.test_client()  # another browser: no cookie, and it asks for English
+    elsewhere.submit(
+        "/sign-in",
+        {"email": "amal@example.org", "password": "correct horse battery staple"},
+        headers={"Accept-Language": "en"},
+    )
+    html = elsewhere.get("/applicant/", headers={"Accept-Language": "en"}).data.decode()
+    assert '<html lang="ar"' in html and 'dir="rtl"' in html
+    assert "تسجيل الخروج" in visible_text(html)  # "Sign out", in Arabic
+
+
+def test_an_email_is_written_in_the_language_its_recipient_chose(app, make_user):
+    from flask_babel import lazy_gettext
+
+    from portal.services import notifications
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        arabic = notifications.queue_email(
+            make_user(preferred_language="ar"), "welcome", subject=lazy_gettext("Your account is ready")
+        )
+        urdu = notifications.queue_email(
+            make_user(preferred_language="ur"), "welcome", subject=lazy_gettext("Your account is ready")
+        )
+        welsh = notifications.queue_email(  # no Welsh catalogue: the language of the moment
+            make_user(preferred_language="cy"), "welcome", subject=lazy_gettext("Your account is ready")
+        )
+    assert arabic.subject == "حسابك جاهز"
+    assert "حسابك في" in arabic.body_text
+    assert urdu.subject == "آپ کا اکاؤنٹ تیار ہے"
+    assert welsh.subject == "Your account is ready"
+
+
+def test_a_language_officers_stopped_offering_is_no_longer_used_for_emails(app, make_user):
+    from flask_babel import lazy_gettext
+
+    from portal.services import notifications, settings
+
+    officer = make_user(roles={Role.OFFICER})
+    settings.choose_applicant_languages(["en"], choosable=["en", "ar", "ur"], always=["en"], by=officer)
+    with app.test_request_context("/"):
+        message = notifications.queue_email(
+            make_user(preferred_language="ar"), "welcome", subject=lazy_gettext("Your account is ready")
+        )
+    assert message.subject == "Your account is ready"
+
+
+def test_dates_and_money_are_written_the_way_the_language_writes_them(app, client, make_round):
+    from datetime import UTC, datetime
+
+    from babel.numbers import format_currency
+
+    make_round(title="Neighbours Fund", closes_at=datetime(2027, 4, 1, 16, 0, tzinfo=UTC))
+    client.get("/language/ar")
+    page = visible_text(client.get("/").data.decode())
+    assert "أبريل 2027" in page  # "April", in Arabic
+    amount = format_currency(500, "GBP", format="¤#,##0", currency_digits=False, locale="ar")
+    assert amount in page and amount != "£500"
+    client.get("/language/ur")
+    assert "اپریل 2027" in visible_text(client.get("/").data.decode())
