@@ -1,0 +1,1 @@
+"""Benchmarks for the portal: pages under load, PDFs, the deadline surge (see benchmarks/README.md)."""

@@ -1,0 +1,170 @@
+"""The figures of a run beside their goals: a table on the terminal, JSON, and RESULTS.md."""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import platform
+import subprocess
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.pages import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float | None
+    unit: str
+    goal: str = ""  # e.g. ">= 0.5"; empty: reported, no goal
+    note: str = ""
+
+    @property
+    def result(self) -> str:
+        if not self.goal:
+            return "-"
+        if self.value is None:
+            return "FAIL"
+        sign, target = self.goal.split()
+        return "pass" if CHECKS[sign](self.value, float(target)) else "FAIL"
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(
+        next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    )
+    try:
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from the PATH
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,  # noqa: S607
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(memory_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "commit": commit,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def figures(results: dict) -> list[Figure]:
+    """Every figure of the issue, with its goal."""
+    out: list[Figure] = []
+    pages = results.get("pages", {})
+    small, large = pages.get("small", {}), pages.get("large", {})
+    if large:
+        floor = large["floor"]["rps"]
+        out.append(Figure("floor req/s (large data)", floor, "req/s", note="base layout, fixed context"))
+        for name, _role, label in PAGES:
+            page, base = large["pages"][name], small["pages"][name]
+            out += [
+                Figure(f"{name} req/s", page["rps"], "req/s", note=label),
+                Figure(f"{name} p50/p95/p99", page["p95_ms"], "ms (p95)", note=_percentiles(page)),
+                Figure(f"{name} ratio to floor", _ratio(page["rps"], floor), "x", ">= 0.5"),
+                Figure(f"{name} p95 large/small", _ratio(page["p95_ms"], base["p95_ms"]), "x", "<= 2"),
+                Figure(f"{name} responses not 200", page["not_200"] + page["socket_errors"], "", "== 0"),
+            ]
+    pdf = results.get("pdfs")
+    if pdf:
+        out += [
+            Figure("award letter, our pipeline", pdf["letter_pipeline_ms"], "ms"),
+            Figure("award letter, WeasyPrint directly", pdf["letter_weasyprint_ms"], "ms"),
+            Figure("letter pipeline / WeasyPrint", pdf["letter_overhead_ratio"], "x", "<= 1.2"),
+            Figure(
+                f"batch of {pdf['batch_letters']}: sequential / job pool",
+                pdf["batch_speedup"],
+                "x",
+                ">= 1.7",
+                f"{pdf['batch_sequential_s']} s / {pdf['batch_pool_s']} s",
+            ),
+            Figure("memory growth per letter (one process)", pdf["rss_growth_kb_per_letter"], "KB", "<= 20"),
+            Figure("memory growth per letter (job pool)", pdf["pool_rss_growth_kb_per_letter"], "KB", "<= 20"),
+        ]
+    surge = results.get("surge")
+    if surge:
+        out += [
+            Figure("surge: applicants who sent their EOI", surge["completed"], "", f">= {surge['applicants']}"),
+            Figure("surge: wall time", surge["wall_seconds"], "s", "<= 600"),
+            Figure("surge: EOIs lost", surge["lost"], "", "== 0"),
+            Figure("surge: duplicates", surge["duplicates"], "", "== 0"),
+            Figure("surge: server errors", surge["server_errors"], "", "== 0", f"of {surge['requests']} requests"),
+            Figure("surge: recordings missing", surge["recordings_missing"], "", "== 0"),
+            Figure("surge: submit p95, idle", surge["idle_submit_p95_ms"], "ms"),
+            Figure("surge: submit p95, surge", surge["surge_submit_p95_ms"], "ms"),
+            Figure("surge: submit p95 surge / idle", surge["submit_p95_ratio"], "x"),
+        ]
+    return out
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a is not None and b else None
+
+
+def _percentiles(page: dict) -> str:
+    return f"{page['p50_ms']:.1f} / {page['p95_ms']:.1f} / {page['p99_ms']:.1f} ms"
+
+
+def _value(figure: Figure) -> str:
+    if figure.value is None:
+        return "none"
+    return f"{figure.value:,.2f}".rstrip("0").rstrip(".") if isinstance(figure.value, float) else f"{figure.value:,}"
+
+
+def table(rows: list[Figure]) -> str:
+    header = ("figure", "value", "unit", "goal", "result", "note")
+    lines = [header] + [(f.name, _value(f), f.unit, f.goal or "-", f.result, f.note) for f in rows]
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True)) for line in lines)
+
+
+def write_json(results: dict, rows: list[Figure], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {**results, "figures": [{**asdict(f), "result": f.result} for f in rows]}
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def markdown(results: dict, rows: list[Figure], command: str) -> str:
+    m = results["machine"]
+    quiet = "quiet" if results["machine_end"]["load_average"][0] < 1.5 and m["load_average"][0] < 1.5 else "BUSY"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Size **{results['size']}**, run on {m['date']} at commit `{m['commit']}` with `{command}`.",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; "
+        f"load average {m['load_average'][0]} at the start and {results['machine_end']['load_average'][0]} "
+        f"at the end ({quiet}: figures from a busy machine are only indicative).",
+        "",
+        "| figure | value | unit | goal | result | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {f.name} | {_value(f)} | {f.unit} | {f.goal or '-'} | {f.result} | {f.note} |" for f in rows]
+    data = results.get("data", {})
+    lines += ["", "Data sets (`flask seed-large`, on top of the demo data):", ""]
+    lines += [
+        f"- {name} ({info['size']}): " + ", ".join(f"{v:,} {k}" for k, v in info["counts"].items())
+        for name, info in data.items()
+    ]
+    lines += ["", "See benchmarks/README.md for what each figure measures and how."]
+    return "\n".join(lines) + "\n"
