@@ -8,7 +8,8 @@ Fixtures:
     ``live_server``  the base URL of the test ``app`` (same database as the factories) served by
                      werkzeug in a daemon thread; an exception raised while serving fails the test.
     ``page``         a fresh Playwright page in a fresh browser context, so cookies never leak.
-    ``sign_in_page`` ``sign_in_page(page, user)`` signs in through the real form in the browser.
+    ``sign_in_page`` ``sign_in_page(page, user)`` signs in through the real form in the browser
+                     (and the two-factor page, with a real code, for accounts that have it).
 """
 
 from __future__ import annotations
@@ -140,12 +141,20 @@ def page(new_context):  # noqa: ANN001, ANN201
 
 
 def sign_in_through_form(page, user, password: str = DEFAULT_PASSWORD) -> None:  # noqa: ANN001
-    """Sign ``user`` in through the sign-in form, as a person would, and wait to land."""
+    """Sign ``user`` in through the sign-in form, as a person would, and wait to land. An account
+    with two-factor sign-in (every officer, admin and panel member by default) also gets the code
+    its (test) app shows typed on the second page."""
+    from tests.conftest import phone_code
+
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
+    if page.url.endswith("/sign-in/code"):
+        page.get_by_label("Code", exact=True).fill(phone_code(user))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
     assert "/sign-in" not in page.url, f"sign-in failed for {user.email}: still on {page.url}"
 
 
@@ -153,3 +162,10 @@ def sign_in_through_form(page, user, password: str = DEFAULT_PASSWORD) -> None: 
 def sign_in_page() -> Callable[..., None]:
     """``sign_in_page(page, user)``: sign in through the form in the browser."""
     return sign_in_through_form
+
+
+@pytest.fixture
+def no_js_page(new_context):  # noqa: ANN001, ANN201
+    """A fresh page in a context with JavaScript turned off: what a person without JavaScript
+    (blocked, failed to load, an old phone) gets. Pages must still work: scripts only enhance."""
+    return new_context(java_script_enabled=False).new_page()
