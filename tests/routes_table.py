@@ -56,6 +56,8 @@ class Route:
     variants: tuple[dict[str, Any], ...] = ({},)  # extra URL values, one visit each
     methods: frozenset[str] = frozenset({"GET"})
     prepare: Callable[[World], list[tuple[str, dict, dict]]] | None = None  # forms to send first
+    refused: str = "404"  # what those of ``roles`` outside ``owners`` get
+    last: bool = False  # it removes its record: the matrix sends it after the others
 
     def preparation(self, world: World) -> list[tuple[str, dict, dict]]:
         """(endpoint, URL values, form data) of each form to send before the page shows its content."""
@@ -92,6 +94,15 @@ def _applicant(endpoint: str, args: Args = lambda w: {}, *, owners=A_ONLY, **fie
 
 def _panel(endpoint: str, args: Args = lambda w: {}, *, owners=None, **fields: Any) -> Route:  # noqa: ANN001
     return Route(endpoint, args, roles=PANEL, owners=owners, **fields)
+
+
+EOI_OWNERS = frozenset({APPLICANT_A, OFFICER, ADMIN})  # the group, or an officer acting for it
+
+
+def _eoi(endpoint: str, args: Args, **fields: Any) -> Route:
+    """A page of group A's EOI: any signed-in person may ask; the group's members and officers
+    (who can complete an EOI on a group's behalf, recorded as such) are let in, others get 404."""
+    return Route(endpoint, args, roles=SIGNED_IN, owners=EOI_OWNERS, viewer=APPLICANT_A, **fields)
 
 
 def _public(endpoint: str, args: Args = lambda w: {}, **fields: Any) -> Route:
@@ -143,47 +154,82 @@ ROUTES: tuple[Route, ...] = (
     # --- applicants ----------------------------------------------------------------------------------
     _applicant("applicants.home", owners=None),
     _applicant("applicants.new_organisation", owners=None, methods=FORM),
-    _applicant("applicants.start_application", lambda w: {"round_id": w.open_round}, owners=None, methods=FORM),
-    _applicant("applicants.returns", owners=None),
-    # The invitation is for Bilal's address: anyone else signed in is told it is not theirs (403).
-    _applicant(
-        "applicants.accept_invitation",
-        lambda w: {"token": w.invitation_token},
-        owners=frozenset({APPLICANT_B}),
+    # Anyone signed in may start an EOI for a group they belong to (a panel member may run a group too).
+    Route(
+        "applicants.start_application",
+        lambda w: {"round_id": w.open_round},
+        roles=SIGNED_IN,
+        viewer=APPLICANT_A,
         methods=FORM,
     ),
-    _applicant("applicants.organisation_detail", lambda w: {"organisation_id": w.group_a}),
+    _applicant("applicants.returns", owners=None),
+    # The invitation is for Bilal's address. Its link is the secret: without an account, the page says
+    # how to sign in or make one; anyone else signed in is told it is not theirs (403).
+    Route(
+        "applicants.accept_invitation",
+        lambda w: {"token": w.invitation_token},
+        roles=PUBLIC,
+        owners=frozenset({APPLICANT_B, ANONYMOUS}),
+        viewer=APPLICANT_B,
+        refused="403",
+        methods=FORM,
+    ),
+    Route(
+        "applicants.organisation_detail",
+        lambda w: {"organisation_id": w.group_a},
+        roles=APPLICANTS | OFFICERS,
+        owners=EOI_OWNERS,
+        viewer=APPLICANT_A,
+    ),
     _applicant("applicants.edit_organisation", lambda w: {"organisation_id": w.group_a}, methods=FORM),
     _post("applicants.upload_document", lambda w: {"organisation_id": w.group_a}, roles=APPLICANTS, owners=A_ONLY),
     _post("applicants.invite_member", lambda w: {"organisation_id": w.group_a}, roles=APPLICANTS, owners=A_ONLY),
-    _applicant("applicants.download_file", lambda w: {"file_id": w.document}, kind="file"),
-    _applicant("applicants.task_list", lambda w: {"application_id": w.draft}),
-    _applicant(
+    # Group A's document: its members, and officers (who check documents).
+    Route(
+        "applicants.download_file", lambda w: {"file_id": w.document}, kind="file", roles=SIGNED_IN, owners=EOI_OWNERS
+    ),
+    _eoi("applicants.task_list", lambda w: {"application_id": w.draft}),
+    _eoi(
         "applicants.edit_section",
         lambda w: {"application_id": w.draft},
         variants=tuple({"section": s.value} for s in Section if s != Section.CRITERIA),  # that one: questions
         methods=FORM,
     ),
-    _applicant("applicants.criteria_questions", lambda w: {"application_id": w.draft}),
-    _applicant(
+    _eoi("applicants.criteria_questions", lambda w: {"application_id": w.draft}),
+    _eoi(
         "applicants.answer_question",
         lambda w: {"application_id": w.draft, "criterion_id": w.open_criterion},
         methods=FORM,
     ),
-    _applicant("applicants.check_answers", lambda w: {"application_id": w.draft}),
-    _applicant("applicants.application_pdf", lambda w: {"application_id": w.funded}, kind="file"),
-    _post("applicants.submit_application", lambda w: {"application_id": w.draft}, roles=APPLICANTS, owners=A_ONLY),
-    _applicant("applicants.application_submitted", lambda w: {"application_id": w.funded}),
-    _applicant("applicants.application_detail", lambda w: {"application_id": w.funded}),
+    _eoi("applicants.check_answers", lambda w: {"application_id": w.draft}),
+    _eoi("applicants.application_pdf", lambda w: {"application_id": w.funded}, kind="file"),
+    Route(
+        "applicants.submit_application",
+        lambda w: {"application_id": w.draft},
+        kind="post",
+        methods=frozenset({"POST"}),
+        roles=SIGNED_IN,
+        owners=EOI_OWNERS,
+        last=True,
+    ),
+    _eoi("applicants.application_submitted", lambda w: {"application_id": w.funded}),
+    _eoi("applicants.application_detail", lambda w: {"application_id": w.funded}),
     _applicant("applicants.award_offer", lambda w: {"application_id": w.offered}, methods=FORM),
     _applicant("applicants.decline_offer", lambda w: {"application_id": w.offered}, methods=FORM),
     _applicant("applicants.bank_details", lambda w: {"application_id": w.funded}, methods=FORM),
-    _applicant("applicants.download_letter", lambda w: {"letter_id": w.award_letter}, kind="file"),
+    # Officers download letters from their own pages (officers.download_letter).
+    Route(
+        "applicants.download_letter",
+        lambda w: {"letter_id": w.award_letter},
+        kind="file",
+        roles=SIGNED_IN,
+        owners=A_ONLY,
+    ),
     _applicant("applicants.edit_return", lambda w: {"return_id": w.return_due}, methods=FORM),
     _post("applicants.answer_return_query", lambda w: {"return_id": w.return_sent}, roles=APPLICANTS, owners=A_ONLY),
     _applicant("applicants.add_story", lambda w: {"return_id": w.return_due}, methods=FORM),
     _applicant("applicants.edit_story", lambda w: {"story_id": w.story}, methods=FORM),
-    _post("applicants.remove_story", lambda w: {"story_id": w.story}, roles=APPLICANTS, owners=A_ONLY),
+    _post("applicants.remove_story", lambda w: {"story_id": w.story}, roles=APPLICANTS, owners=A_ONLY, last=True),
     _post("applicants.withdraw_story_consent", lambda w: {"story_id": w.story}, roles=APPLICANTS, owners=A_ONLY),
     # --- the panel -----------------------------------------------------------------------------------
     _panel("panel.home"),
