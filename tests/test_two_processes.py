@@ -5,9 +5,10 @@ port of 127.0.0.1, with the same configuration and nothing else in common: no sh
 sticky sessions. A session started on one is honoured by the other, signing out on one ends it on
 both, and the sign-in rate limit is counted once across them (in Redis).
 
-Needs PostgreSQL (``TEST_DATABASE_URL``; scripts/test also passes its PostgreSQL URL) and Redis
-(``TEST_REDIS_URL``): it makes its own database (``<name>_scale_<worker>``) and uses its own
-Redis database number, emptied before and after.
+Needs PostgreSQL (``TEST_DATABASE_URL``, else scripts/test's PostgreSQL URL, else its default) and
+Redis (``TEST_REDIS_URL``): it makes its own database beside the one named
+(``<name>_scale_<worker>``, dropped afterwards) and uses its own Redis database number (13 or 12),
+emptied before and after. Whichever run it is in, it always uses PostgreSQL.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from portal import create_app
 from portal.domain.roles import Role
@@ -41,19 +43,28 @@ SECRET_KEY = "two-processes-share-this-secret-key-0123456789abcdef"
 COOKIE = "portal_session"
 START_SECONDS = 120  # a loaded two-core machine takes 15 s to import the app
 REQUEST_SECONDS = 30
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/portal_test"  # scripts/test's default
 
 
 def _postgres_url(worker: str) -> str:
-    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL_PG")
-    if not base or not base.startswith("postgresql"):
-        pytest.fail("this test needs PostgreSQL: set TEST_DATABASE_URL, or deselect it with -m 'not postgres'")
+    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL_PG") or DEFAULT_POSTGRES
+    if not base.startswith("postgresql"):
+        pytest.fail(
+            f"this test needs PostgreSQL, not {base}: set TEST_DATABASE_URL, or deselect with -m 'not postgres'"
+        )
     url = make_url(base)
     name = f"{url.database}_scale_{worker}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    admin = create_engine(
+        url.set(database="postgres"), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        pytest.fail(f"PostgreSQL is not reachable at {url} ({error}): start it, or deselect with -m 'not postgres'")
+    finally:
+        admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
 
 
