@@ -806,13 +806,15 @@ def seed_large(sizes: Sizes, *, now: datetime | None = None) -> dict[str, int]:
         raise RuntimeError("seed-large adds invented data and must not be run in production.")
     if sizes.rounds < 3:
         raise ValueError("seed-large needs at least 3 rounds (decided, in assessment, open).")
+    if db.session.scalar(select(User.id).where(User.email.like("%@large.example")).limit(1)) is not None:
+        raise RuntimeError("The large data set is already loaded: seed-large runs once, on a fresh database.")
     now = now or utcnow()
     rng = random.Random(sizes.seed)  # noqa: S311 - invented data, not secrets
     base = _demo_base(now)
     db.session.flush()
     groups = _organisations(rng, sizes, base, now)
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).tuples().all())
-    localities = dict(db.session.execute(select(Locality.id, Locality.name)).tuples().all())
+    names = {row.id: row.name for row in db.session.execute(select(Organisation.id, Organisation.name))}
+    localities = {row.id: row.name for row in db.session.execute(select(Locality.id, Locality.name))}
     rounds = _rounds(sizes, base, now)
     eois = _applications(rng, sizes, rounds, groups, now)
     _contents(rng, eois, names, localities)
@@ -850,7 +852,11 @@ def init_app(app: Flask) -> None:
         chosen = {f.name: options[f.name] for f in fields(Sizes) if options.get(f.name) is not None}
         sizes = replace(PRESETS[size], **chosen)
         started = time.perf_counter()
-        counts = seed_large(sizes)
+        try:
+            counts = seed_large(sizes)
+        except (RuntimeError, ValueError) as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
         db.session.commit()
         elapsed = time.perf_counter() - started
         click.echo(f"Large data loaded in {elapsed:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
