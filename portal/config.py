@@ -72,6 +72,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_ABSOLUTE_HOURS", 12, "Sign a user out this many hours after signing in, whatever they do.", int),
     Setting("PASSWORD_RESET_HOURS", 2, "How long a password reset link works.", int),
     Setting("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour", "Sign-in attempts allowed per address and per account."),
+    Setting(
+        "TWO_FACTOR_ROLES",
+        "officer,admin,panel_member",
+        "Roles that must sign in with a code from an authenticator app (comma-separated); anyone else may choose to.",
+    ),
+    Setting(
+        "TWO_FACTOR_RATE_LIMIT",
+        "10 per minute;50 per hour",
+        "Two-factor code attempts allowed per address and per account.",
+    ),
     Setting("CALL_BACK_RATE_LIMIT", "5 per hour", "'Ask us to call you back' requests allowed per address."),
     Setting(
         "REDIS_URL",

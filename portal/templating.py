@@ -179,6 +179,13 @@ AUDIT_ACTIONS = {
     "story.changed": N_("Story changed"),
     "story.removed": N_("Story removed from a return"),
     "return.assisted_started": N_("Officer started entering a return for the group"),
+    "user.email_confirmed": N_("Email address confirmed"),
+    "user.sign_up_repeated": N_("Account asked for again before it was confirmed"),
+    "user.two_factor_enrolled": N_("Two-factor sign-in set up"),
+    "user.two_factor_disabled": N_("Two-factor sign-in turned off"),
+    "user.two_factor_reset": N_("Two-factor sign-in reset by an administrator"),
+    "user.recovery_code_used": N_("Recovery code used to sign in"),
+    "user.recovery_codes_replaced": N_("New recovery codes made"),
 }
 
 

@@ -7,7 +7,8 @@ has timed out is refused, so a copied cookie replayed later gets nowhere.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,11 @@ from portal.models import User
 from portal.services import accounts
 
 SESSION_KEY = "sid"
+PENDING_KEY = "half_signed_in"  # password accepted, second factor not yet: never a session
+PENDING_FOR = timedelta(minutes=5)
 TOUCH_EVERY = timedelta(seconds=60)
+# Endpoints that read the session without counting as use of the service.
+DOES_NOT_EXTEND = {"auth.session_status"}
 
 
 def limits() -> accounts.SessionLimits:
@@ -30,29 +35,65 @@ def limits() -> accounts.SessionLimits:
     )
 
 
+def _clear_keeping_language() -> None:
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+
+
 def sign_in(user: User) -> None:
     """Start a new server-side session and rotate the cookie (nothing from before survives but
     the chosen language). The caller commits."""
     row, token = accounts.start_session(
         user, ip_address=request.remote_addr, user_agent=request.headers.get("User-Agent")
     )
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    _clear_keeping_language()
     session[SESSION_KEY] = token
     login_user(user)
+
+
+def begin_second_step(user: User, *, next_url: str | None) -> None:
+    """The password was right and a second factor is needed: remember who, briefly, in the signed
+    cookie. Nothing here signs anyone in; ``pending_user`` forgets it after ``PENDING_FOR``."""
+    _clear_keeping_language()
+    session[PENDING_KEY] = {"user_id": user.id, "since": int(time.time()), "next": next_url}
+
+
+def pending_sign_in() -> dict | None:
+    state = session.get(PENDING_KEY)
+    if not isinstance(state, dict) or time.time() - state.get("since", 0) > PENDING_FOR.total_seconds():
+        session.pop(PENDING_KEY, None)
+        return None
+    return state
+
+
+def pending_user() -> User | None:
+    """Whose password was accepted in the last few minutes, waiting for their second factor."""
+    state = pending_sign_in()
+    user = db.session.get(User, state["user_id"]) if state else None
+    return user if user is not None and user.is_enabled else None
+
+
+def seconds_left(row, now: datetime | None = None) -> int:  # noqa: ANN001 - a UserSession
+    """Seconds until ``row`` times out (idle or absolute, whichever is sooner), without using it."""
+    now = now or utcnow()
+    limit = limits()
+    left = min(row.last_seen_at + limit.idle, row.created_at + limit.absolute) - now
+    return max(0, int(left.total_seconds()))
+
+
+def current_session_row():  # noqa: ANN201
+    """The live UserSession of this request (already checked by ``_load_user``), or None."""
+    return g.get("session_row")
 
 
 def sign_out() -> None:
     token = session.get(SESSION_KEY)
     if token:
         accounts.end_session(token)
-    language = session.get("language")
     logout_user()
-    session.clear()
-    if language:
-        session["language"] = language
+    _clear_keeping_language()
 
 
 def _load_user(user_id: str) -> User | None:
@@ -67,13 +108,26 @@ def _load_user(user_id: str) -> User | None:
         g.expired_user_id = accounts.session_owner(token)
         session.pop(SESSION_KEY, None)
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
+    g.session_row = row
+    if now - row.last_seen_at >= TOUCH_EVERY and request.endpoint not in DOES_NOT_EXTEND:
         row.last_seen_at = now
         g.session_changed = True
     return row.user
 
 
+def touch(row, now: datetime | None = None) -> None:  # noqa: ANN001 - a UserSession
+    """Count this request as use of the service (the time-out warning's "stay signed in")."""
+    row.last_seen_at = now or utcnow()
+
+
 def init_app(app: Flask) -> None:
+    from portal.config import ConfigError
+    from portal.domain.two_factor import parse_roles
+
+    try:
+        app.config["TWO_FACTOR_REQUIRED"] = parse_roles(app.config["TWO_FACTOR_ROLES"])
+    except ValueError as error:
+        raise ConfigError(f"PORTAL_TWO_FACTOR_ROLES: {error}.") from error
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to continue.")

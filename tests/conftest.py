@@ -25,6 +25,74 @@ from tests.helpers import PortalClient
 accounts.use_fast_hashing_for_tests()
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+SECOND_STEP = "/sign-in/code"
+
+
+# --- signing in, with the second step when the account has two-factor sign-in ----------------------
+
+
+def phone_code(user) -> str:  # noqa: ANN001
+    """What the user's authenticator app shows now and the portal will still accept: the current
+    time step's code, else the next one's (a code already used is refused, so two sign-ins in one
+    30-second step use the next step's code). Raises when both were used."""
+    import time
+
+    from portal.domain import two_factor as rules
+    from portal.services.two_factor import code_for
+
+    _db.session.refresh(user)
+    current = rules.time_step(time.time())
+    usable = [s for s in rules.candidate_steps(current, user.two_factor_last_step) if s >= current]
+    if not usable:
+        raise LookupError("no unused code in this time step")
+    return code_for(user.two_factor_secret, usable[0])
+
+
+def recovery_code(user) -> str:  # noqa: ANN001
+    """A fresh recovery code for ``user`` (as if they had one left from setting up)."""
+    import secrets
+
+    from portal.domain.two_factor import RECOVERY_ALPHABET, RECOVERY_CODE_LENGTH
+    from portal.models.people import RecoveryCode
+    from portal.services.two_factor import _hash
+
+    code = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    _db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash(code)))
+    _db.session.commit()
+    return code
+
+
+def complete_second_step(client: PortalClient, email: str):  # noqa: ANN201
+    """Type the code from the (test's) phone on the second sign-in page, as a person would."""
+    from portal.models import User
+
+    user = accounts.find_user_by_email(email)
+    assert isinstance(user, User) and user.two_factor_secret, f"{email} has no two-factor sign-in"
+    try:
+        code = phone_code(user)
+    except LookupError:  # signed in more than twice in 30 seconds: use a recovery code, as a person could
+        code = recovery_code(user)
+    return PortalClient.submit(client, SECOND_STEP, {"code": code})
+
+
+class SigningInClient(PortalClient):
+    """The test client. Posting the sign-in form for an account with two-factor sign-in also
+    completes the second step with a real code from the account's (test) secret, so every test that
+    signs in an officer, admin or panel member goes through real two-factor sign-in; the response
+    is the second step's. ``client.stop_at_second_step = True`` leaves the second step to the test."""
+
+    stop_at_second_step = False
+
+    def submit(self, url: str, data: dict | None = None, *, from_url: str | None = None, **kwargs):  # noqa: ANN201
+        response = super().submit(url, data, from_url=from_url, **kwargs)
+        if (
+            not self.stop_at_second_step
+            and url.split("?")[0] == "/sign-in"
+            and response.status_code == 302
+            and response.headers["Location"] == SECOND_STEP
+        ):
+            return complete_second_step(self, data["email"])
+        return response
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
@@ -78,7 +146,7 @@ def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> st
 @pytest.fixture
 def app(_migrated: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(make_test_config(_migrated, tmp_path))
-    app.test_client_class = PortalClient
+    app.test_client_class = SigningInClient
     with app.app_context():
         yield app
         _db.session.rollback()
@@ -163,7 +231,7 @@ def make_return(app: Flask) -> Callable[..., object]:
 
 @pytest.fixture
 def sign_in(client: PortalClient) -> Callable[..., object]:
-    """Sign a user in through the real sign-in form."""
+    """Sign a user in through the real sign-in form (and the second step, when they have one)."""
 
     def _sign_in(user, password: str = DEFAULT_PASSWORD):  # noqa: ANN001, ANN202
         response = client.submit("/sign-in", {"email": user.email, "password": password})
@@ -192,7 +260,7 @@ def make_app(app: Flask, _migrated: str, tmp_path: Path) -> Iterator[Callable[..
 
     def _make_app(**overrides: object) -> Flask:
         other = create_app(make_test_config(_migrated, tmp_path, **overrides))
-        other.test_client_class = PortalClient
+        other.test_client_class = SigningInClient
         made.append(other)
         return other
 

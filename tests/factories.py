@@ -19,17 +19,40 @@ _sequence = itertools.count(1)
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
+# Every factory-made user with two-factor sign-in has this secret, so tests can be the phone.
+TWO_FACTOR_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_user(
-    *, roles=frozenset({Role.APPLICANT}), email=None, full_name=None, password=DEFAULT_PASSWORD, commit=True, **fields
+    *,
+    roles=frozenset({Role.APPLICANT}),
+    email=None,
+    full_name=None,
+    password=DEFAULT_PASSWORD,
+    commit=True,
+    two_factor=None,
+    **fields,
 ):  # noqa: ANN001, ANN003, ANN201
+    """A user. ``two_factor``: None sets it up (with ``TWO_FACTOR_SECRET``) when the app requires it
+    for one of ``roles``; True always; False never (to test being sent to set it up)."""
+    from flask import current_app
+
+    from portal.domain.two_factor import is_required
+
     n = next(_sequence)
+    roles = {Role(r) for r in roles}
     user = accounts.create_user(
         email or f"user{n}@example.org",
         full_name or f"Test User {n}",
-        roles={Role(r) for r in roles},
+        roles=roles,
         password=password,
         by=None,
     )
+    if two_factor is None:
+        two_factor = is_required(roles, current_app.config["TWO_FACTOR_REQUIRED"])
+    if two_factor:
+        user.two_factor_secret = TWO_FACTOR_SECRET
+        user.two_factor_enabled_at = user.created_at
     for name, value in fields.items():
         setattr(user, name, value)
     if commit:

@@ -92,3 +92,33 @@ class ResetPasswordForm(PortalForm):
 
 class SignOutForm(PortalForm):
     submit = SubmitField(_l("Sign out"), widget=GovSubmitInput())
+
+
+class TwoFactorCodeForm(PortalForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the code from your authenticator app")), Length(max=40)],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class SetUpTwoFactorForm(PortalForm):
+    code = StringField(
+        _l("Code from your app"),
+        description=_l("Your app shows a new 6-digit code every 30 seconds."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the 6-digit code your app shows")), Length(max=40)],
+    )
+    submit = SubmitField(_l("Turn on two-factor sign-in"), widget=GovSubmitInput())
+
+
+class TurnOffTwoFactorForm(PortalForm):
+    code = StringField(
+        _l("Code from your app"),
+        description=_l("To check it is you: the 6-digit code your app shows now, or one of your recovery codes."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the code from your authenticator app")), Length(max=40)],
+    )
+    submit = SubmitField(_l("Turn off two-factor sign-in"), widget=GovSubmitInput())

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import web_sessions
-from portal.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm, SignOutForm, SignUpForm
+from portal.auth.forms import ForgotPasswordForm, ResetPasswordForm, SignInForm, SignOutForm
 from portal.extensions import db, limiter
 from portal.forms import keeps_input_on_csrf_failure
 from portal.security import is_safe_next
@@ -44,12 +44,25 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and user.email_confirmed_at is None:
+            send_confirmation(user)
+            db.session.commit()
+            form.email.errors.append(
+                _("Confirm your email address first: we have sent you a new email with a link to open")
+            )
+        elif user is not None and (user.has_two_factor or must_use_two_factor(user)):
+            # The password was right; the session starts only after the second factor.
+            next_url = request.args.get("next")
+            web_sessions.begin_second_step(user, next_url=next_url if is_safe_next(next_url) else None)
+            db.session.commit()
+            return redirect(url_for("auth.two_factor_code" if user.has_two_factor else "auth.set_up_two_factor"))
+        elif user is not None:
             web_sessions.sign_in(user)
             db.session.commit()
             return redirect(_after_sign_in_url())
-        db.session.rollback()
-        form.email.errors.append(_("Enter a correct email address and password"))
+        else:
+            db.session.rollback()
+            form.email.errors.append(_("Enter a correct email address and password"))
     return render_template("auth/sign_in.html", form=form, expired=request.args.get("expired") == "1")
 
 
@@ -61,30 +74,6 @@ def sign_out():
         db.session.commit()
         flash(_("You have signed out."), "success")
     return redirect(url_for("public.home"))
-
-
-@bp.route("/sign-up", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@keeps_input_on_csrf_failure
-def sign_up():
-    form = SignUpForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.register_applicant(form.email.data, form.full_name.data, form.password.data)
-        except accounts.PasswordRejected as error:
-            db.session.rollback()
-            form.password.errors.append(translate_message(error.message))
-        except accounts.EmailTaken as error:
-            db.session.rollback()
-            form.email.errors.append(translate_message(error.message))
-        else:
-            notifications.queue_email(user, "welcome", subject=_("Your account is ready"))
-            web_sessions.sign_in(user)
-            db.session.commit()
-            flash(_("Your account has been created."), "success")
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("applicants.home"))
-    return render_template("auth/sign_up.html", form=form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -128,3 +117,9 @@ def reset_password(token: str):
             flash(_("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form)
+
+
+# The other auth pages attach their routes to ``bp``.
+from portal.auth import session_routes, sign_up_routes, two_factor_routes  # noqa: E402, F401
+from portal.auth.sign_up_routes import send_confirmation  # noqa: E402
+from portal.auth.two_factor_routes import must_use_two_factor  # noqa: E402

@@ -27,6 +27,15 @@ class User(Base):
     preferred_language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # Self-service sign-ups prove they own the address by following an e-mailed link; accounts
+    # made by an officer or a command are confirmed when made.
+    email_confirmed_at: Mapped[datetime | None]
+    # Two-factor sign-in (TOTP). The base32 secret is held as text: anyone who can read the
+    # database can make codes for every enrolled user (see docs/security-notes/auth.md).
+    two_factor_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None]
+    # The time step of the last code accepted: a code is never accepted twice.
+    two_factor_last_step: Mapped[int | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -39,6 +48,10 @@ class User(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_secret is not None
 
     # Flask-Login's user protocol, spelt out so models need not import Flask.
     @property
@@ -87,6 +100,21 @@ class UserSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(40))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for a two-factor code (a lost phone). Only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 

@@ -64,6 +64,7 @@ def create_user(
     roles: set[Role] | frozenset[Role],
     password: str | None,
     by: User | None,
+    confirmed: bool = True,
     now: datetime | None = None,
 ) -> User:
     email = normalise_email(email)
@@ -71,11 +72,13 @@ def create_user(
         raise EmailTaken(_l("An account with this email address already exists. Sign in, or reset your password."))
     if password is not None:
         check_new_password(password, user_words=(email.split("@")[0], full_name))
+    now = now or utcnow()
     user = User(
         email=email,
         full_name=full_name.strip(),
         password_hash=_hasher.hash(password) if password else None,
-        created_at=now or utcnow(),
+        created_at=now,
+        email_confirmed_at=now if confirmed else None,
         role_rows=[UserRole(role=Role(role)) for role in sorted(roles)],
     )
     db.session.add(user)
@@ -83,11 +86,36 @@ def create_user(
     return user
 
 
-def register_applicant(email: str, full_name: str, password: str, *, now: datetime | None = None) -> User:
-    """Self-service sign-up: the new user is the actor."""
-    user = create_user(email, full_name, roles={Role.APPLICANT}, password=password, by=None, now=now)
+def register_applicant(email: str, full_name: str, password: str, *, now: datetime | None = None) -> tuple[User, bool]:
+    """Self-service sign-up. Returns ``(user, needs_confirming)``.
+
+    A new address gets an unconfirmed account (it signs in only after the e-mailed link is
+    followed). An address whose account was never confirmed takes the latest name and password,
+    so whoever owns the address decides them. ``needs_confirming`` is False when the address
+    already has a confirmed account: nothing changes, and the caller must answer exactly as for
+    a new address (and tell the owner by e-mail), so sign-up never reveals who has an account.
+    """
+    check_new_password(password, user_words=(normalise_email(email).split("@")[0], full_name))
+    new_hash = _hasher.hash(password)  # hashed in every case: each answer takes the same time
+    existing = find_user_by_email(email)
+    if existing is not None and existing.email_confirmed_at is not None:
+        return existing, False
+    if existing is not None:
+        existing.full_name = full_name.strip()
+        existing.password_hash = new_hash
+        audit.record("user.sign_up_repeated", existing, by=None, now=now)
+        return existing, True
+    user = create_user(email, full_name, roles={Role.APPLICANT}, password=None, by=None, confirmed=False, now=now)
+    user.password_hash = new_hash
     db.session.flush()
-    return user
+    return user, True
+
+
+def confirm_email(user: User, *, now: datetime | None = None) -> None:
+    """The person followed the link sent to their address: the account now works."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now or utcnow()
+        audit.record("user.email_confirmed", user, by=user, now=now)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -190,9 +218,13 @@ def _end(row: UserSession, reason: str, now: datetime) -> None:
 
 
 def end_session(token: str, *, reason: str = "signed_out", now: datetime | None = None) -> None:
+    """Sign out: ends the session named by ``token`` and every other session of its user (a
+    forgotten session on a shared computer ends too)."""
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
     if row is not None and row.ended_at is None:
-        _end(row, reason, now or utcnow())
+        now = now or utcnow()
+        _end(row, reason, now)
+        end_all_sessions(row.user, reason=reason, now=now)
         audit.record("user.signed_out", row.user, by=row.user, now=now)
 
 
@@ -236,6 +268,7 @@ def reset_password(token: str, new_password: str, *, now: datetime | None = None
     if row is None:
         raise ServiceError(_l("This link has expired or has already been used. Ask for a new one."))
     set_password(row.user, new_password, by=row.user, now=now)
+    confirm_email(row.user, now=now)  # the link reached them: they own the address
     row.used_at = now
     # Any other unused links for this user stop working too.
     db.session.execute(

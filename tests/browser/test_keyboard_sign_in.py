@@ -81,3 +81,24 @@ def test_skip_link_moves_focus_to_the_main_content(page):
     page.keyboard.press("Enter")
     assert page.url.endswith("#main-content")
     assert page.evaluate("() => document.activeElement.id") == "main-content"
+
+
+def test_an_officer_types_the_code_from_their_app_with_the_keyboard_alone(page, make_user):
+    from tests.conftest import phone_code
+
+    officer = make_user(roles={Role.OFFICER}, email="keys-officer@example.org")
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/sign-in/code")
+    page.wait_for_function("() => document.body.classList.contains('govuk-frontend-supported')")
+    _tab_until(page, lambda f: f["name"] == "code", "the code input")
+    assert _focus_is_visible(page), "the focused code input shows no focus style"
+    page.keyboard.type(phone_code(officer))
+    _tab_until(page, lambda f: f["type"] == "submit" and f["text"] == "Continue", "the Continue button", limit=3)
+    assert _focus_is_visible(page), "the focused Continue button shows no focus style"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/officers/"), f"landed on {page.url}, not the officers' home"

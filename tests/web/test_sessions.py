@@ -92,3 +92,164 @@ def test_cookie_flags(client, make_user):
 def test_secure_cookie_in_production(make_app):
     app = make_app(ENV="production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+# --- every session of the user ends: sign-out, password change, disabling --------------------------
+
+
+def _signed_in_browser(app, user):  # noqa: ANN001, ANN202
+    browser = app.test_client()
+    response = browser.submit("/sign-in", {"email": user.email, "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    return browser
+
+
+def _refused(app, cookie: str, path: str = "/applicant/") -> bool:  # noqa: ANN001
+    replay = app.test_client()
+    replay.set_cookie(COOKIE, cookie)
+    response = replay.get(path)
+    return response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_ends_every_session_of_the_user(app, db, make_user):
+    user = make_user()
+    laptop = _signed_in_browser(app, user)
+    library_pc = _signed_in_browser(app, user)
+    forgotten = library_pc.get_cookie(COOKIE).value
+    from tests.helpers import csrf_token_from
+
+    laptop.post("/sign-out", data={"csrf_token": csrf_token_from(laptop.get("/applicant/").data)})
+    assert _refused(app, forgotten)
+    assert library_pc.get("/applicant/").status_code == 302
+    reasons = set(db.session.scalars(select(UserSession.end_reason).where(UserSession.user_id == user.id)))
+    assert reasons == {"signed_out"}
+
+
+def test_a_password_change_ends_every_session_and_a_replayed_cookie_is_refused(app, client, db, make_user, outbox):
+    import re
+
+    user = make_user(email="pat@example.org")
+    elsewhere = _signed_in_browser(app, user)
+    stolen = elsewhere.get_cookie(COOKIE).value
+    client.submit("/password/forgot", {"email": "pat@example.org"})
+    link = re.search(r"http://localhost(/password/reset/\S+)", outbox[-1]["body"]).group(1)
+    client.submit(link, {"password": "new kettle for the hall", "confirm": "new kettle for the hall"})
+    assert _refused(app, stolen)
+    assert elsewhere.get("/applicant/").status_code == 302
+    reasons = set(db.session.scalars(select(UserSession.end_reason).where(UserSession.user_id == user.id)))
+    assert reasons == {"password_changed"}
+
+
+def test_disabling_a_user_ends_every_session_on_the_server(app, db, make_user):
+    from portal.services import accounts
+
+    admin = make_user(roles={"admin"})
+    officer = make_user(roles={"officer"})
+    office = _signed_in_browser(app, officer)
+    home = _signed_in_browser(app, officer)
+    copied = home.get_cookie(COOKIE).value
+    accounts.disable_user(officer, by=admin)
+    db.session.commit()
+    assert office.get("/officers/").status_code == 302
+    assert _refused(app, copied, "/officers/")
+    reasons = set(db.session.scalars(select(UserSession.end_reason).where(UserSession.user_id == officer.id)))
+    assert reasons == {"user_disabled"}
+    # And the password no longer opens a new one.
+    again = app.test_client().submit("/sign-in", {"email": officer.email, "password": "correct horse battery staple"})
+    assert "Enter a correct email address and password" in visible_text(again.data)
+
+
+def test_a_busy_session_still_ends_at_the_absolute_limit(client, db, make_user, sign_in, monkeypatch):
+    user = make_user()
+    sign_in(user)
+    start = utcnow()
+    for minutes in range(50, 12 * 60, 50):  # busy all day, never idle for an hour
+        monkeypatch.setattr("portal.web_sessions.utcnow", lambda m=minutes: start + timedelta(minutes=m))
+        assert client.get("/applicant/").status_code == 200, minutes
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: start + timedelta(hours=12, minutes=1))
+    response = client.get("/applicant/")
+    assert "expired=1" in response.headers["Location"]
+    assert db.session.scalar(select(UserSession.end_reason).where(UserSession.user_id == user.id)) == (
+        "absolute_timeout"
+    )
+
+
+def test_the_cookie_is_secure_in_production(make_app, make_user):
+    production = make_app(ENV="production")
+    user = make_user()
+    response = production.test_client().submit(
+        "/sign-in", {"email": user.email, "password": "correct horse battery staple"}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_an_officers_cookie_after_the_second_step_has_the_same_flags(client, make_user):
+    officer = make_user(roles={"officer"})
+    response = client.submit("/sign-in", {"email": officer.email, "password": "correct horse battery staple"})
+    assert response.headers["Location"] == "/officers/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # http in development
+
+
+# --- what the time-out warning asks ---------------------------------------------------------------------
+
+
+def test_the_status_says_how_long_is_left_without_extending_the_session(client, db, make_user, sign_in, monkeypatch):
+    assert client.get("/session/status").get_json() == {"signed_in": False, "seconds_left": 0}
+    user = make_user()
+    sign_in(user)
+    status = client.get("/session/status").get_json()
+    assert status["signed_in"] is True and 3590 <= status["seconds_left"] <= 3600
+    start = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
+
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: start + timedelta(minutes=55))
+    status = client.get("/session/status").get_json()
+    assert status == {"signed_in": True, "seconds_left": 300}
+    assert db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id)) == start
+    # Asking did not count as use: an hour after the last page, the session has ended.
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: start + timedelta(minutes=61))
+    assert client.get("/session/status").get_json() == {"signed_in": False, "seconds_left": 0}
+    assert client.get("/applicant/").status_code == 302
+
+
+def test_the_status_counts_down_to_the_absolute_limit_when_that_is_sooner(client, db, make_user, sign_in, monkeypatch):
+    user = make_user()
+    sign_in(user)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    row.last_seen_at = row.created_at + timedelta(hours=11, minutes=50)
+    db.session.commit()
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: row.created_at + timedelta(hours=11, minutes=55))
+    assert client.get("/session/status").get_json() == {"signed_in": True, "seconds_left": 300}
+
+
+def test_keep_alive_extends_the_session_and_needs_the_csrf_token(client, db, make_user, sign_in, monkeypatch):
+    from tests.helpers import csrf_token_from, page_title
+
+    user = make_user()
+    sign_in(user)
+    token = csrf_token_from(client.get("/applicant/").data)
+    start = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
+    later = start + timedelta(minutes=55)
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: later)
+
+    refused = client.post("/session/keep-alive")
+    assert refused.status_code == 400
+    assert page_title(refused.data).startswith("Error: Sorry, there is a problem with your request")
+    assert db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id)) == start
+
+    kept = client.post("/session/keep-alive", headers={"X-CSRFToken": token})
+    assert kept.get_json() == {"signed_in": True, "seconds_left": 3600}
+    assert db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id)) == later
+    # Still signed in 61 minutes after the last page, because of the keep-alive.
+    monkeypatch.setattr("portal.web_sessions.utcnow", lambda: start + timedelta(minutes=61))
+    assert client.get("/applicant/").status_code == 200
+
+
+def test_keep_alive_without_a_session_says_so(client):
+    from tests.helpers import csrf_token_from
+
+    token = csrf_token_from(client.get("/sign-in").data)
+    response = client.post("/session/keep-alive", data={"csrf_token": token})
+    assert response.status_code == 401
+    assert response.get_json() == {"signed_in": False, "seconds_left": 0}
