@@ -77,8 +77,10 @@ def write_catalogue(catalog: Catalog, path: Path) -> None:
 def compile_catalogue(path: Path) -> Path:
     catalog = read_catalogue(path)
     target = path.with_suffix(".mo")
-    with target.open("wb") as fileobj:
+    partial = target.with_suffix(".mo.tmp")
+    with partial.open("wb") as fileobj:
         write_mo(fileobj, catalog, use_fuzzy=False)
+    partial.replace(target)  # a running portal never reads a half-written file
     return target
 
 

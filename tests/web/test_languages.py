@@ -147,3 +147,19 @@ def test_dates_and_money_are_written_the_way_the_language_writes_them(app, clien
     assert amount in page and amount != "£500"
     client.get("/language/ur")
     assert "اپریل 2027" in visible_text(client.get("/").data.decode())
+
+
+def test_the_words_govuk_frontend_scripts_write_are_given_in_the_page_language(client):
+    import json
+    import re
+
+    client.get("/language/ar")
+    html = client.get("/sign-in").data.decode()
+    block = re.search(r'<script type="application/json" id="govuk-frontend-config">(.*?)</script>', html, re.DOTALL)
+    config = json.loads(block.group(1))
+    assert config["passwordInput"]["i18n"]["showPassword"] == "إظهار"
+    words = config["characterCount"]["i18n"]["wordsUnderLimit"]
+    # One text per plural category the script may ask for, each with the script's own placeholder.
+    assert words["two"] == "تتبقى لديك كلمتان"
+    assert words["few"] == "تتبقى لديك %{count} كلمات"
+    assert words["many"] == "تتبقى لديك %{count} كلمة"
