@@ -1,9 +1,33 @@
 """What an uploaded file really is, decided from its bytes (never its name), and a safe name to show.
 
-``sniff(data)`` reads the first bytes (and, for ZIP-based documents, the ZIP's directory) and
-returns the ``FileType`` it recognises, or None. Executables are recognised separately
-(``is_executable``) so that they are refused whatever they are called. ``clean_filename`` turns
-whatever name a browser sent into one that is safe to show and to offer as a download name.
+``examine(data, name, max_bytes=…, allowed=…)`` is the whole rule for an upload: it returns a
+``Verdict`` with the ``FileType`` to store, or the ``Problem`` and a message that names the file and
+says what to do. The rules, in order:
+
+1. the name: refused when it has folder parts (``/``, ``\\``, ``..``), control characters (NUL,
+   tabs, new lines) or direction-changing characters (the 'cod.exe' right-to-left trick); other
+   oddities are cleaned (``clean_filename``), and the name never reaches the file system;
+2. the size: empty files, and files over the limit (read no further than limit + 1 bytes);
+3. programs: executable content (``MZ``, ``ELF``, ``#!``, Mach-O) whatever the name, and names a
+   computer would run ('report.pdf.exe', 'setup.bat') whatever the content;
+4. the type: decided by ``sniff`` from the magic bytes (and, for Word and OpenDocument files, the
+   ZIP's directory, read without unpacking anything); the name's extension is ignored;
+5. ZIP-based documents: refused when they would unpack to more than 50 MB, when a large part
+   unpacks to over 100 times its packed size, or when they hold more than 5,000 parts (a zip
+   bomb); or when they carry macros, ActiveX controls, embedded OLE packages or programs;
+6. polyglots, files that are two kinds of file at once: a PDF, photo or recording is refused when
+   it also opens as a ZIP archive (a directory at its end: a JAR, a Word file or a folder appended)
+   or when it holds web-page or script markup anywhere (``<script``, ``<html``, ``<iframe``,
+   ``<object``, ``<embed``, ``<?php``, ``javascript:``, ``vbscript:``); a Word or OpenDocument file
+   is refused when a PDF header sits in its first kilobyte (PDF readers look there);
+7. active PDF content: a PDF is refused when it names ``/JavaScript``, ``/JS``, ``/Launch``,
+   ``/EmbeddedFile(s)`` or ``/RichMedia``, in its own structure or in a compressed object stream
+   (names written with ``#xx`` escapes are decoded first).
+
+The checks are deliberately strict for documents a group sends a council (constitutions, policies,
+photos, recordings): a clean copy ("Print to PDF", a new photo) always passes. Whatever passes is
+served only as a download (``Content-Disposition: attachment``) with the type its content has and
+``X-Content-Type-Options: nosniff``, so a browser never runs it.
 """
 
 from __future__ import annotations
@@ -12,7 +36,9 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
+from enum import StrEnum
 
 from portal.domain.text import N_, Message
 
@@ -62,6 +88,99 @@ def too_large(max_bytes: int) -> Message:
     megabytes = max_bytes / (1024 * 1024)
     shown = f"{megabytes:.0f}" if megabytes >= 1 and megabytes == int(megabytes) else f"{megabytes:.1f}"
     return Message(N_("The file must be %(size)s MB or smaller"), {"size": shown})
+
+
+class Problem(StrEnum):
+    """Why an upload was refused."""
+
+    BAD_NAME = "bad_name"
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    PROGRAM = "program"
+    WRONG_TYPE = "wrong_type"
+    ZIP_BOMB = "zip_bomb"
+    ACTIVE_CONTENT = "active_content"
+    HIDDEN_CONTENT = "hidden_content"
+
+
+# Each message names the file and says what to do. %(rule)s is the upload's own rule (a Message:
+# "The file must be a PDF, Word document or photo"), %(name)s the cleaned file name.
+_MESSAGES = {
+    Problem.BAD_NAME: N_(
+        "The file name ‘%(name)s’ has characters we cannot accept, such as folder names or hidden control "
+        "characters. Rename the file using letters, numbers, spaces and hyphens, then choose it again."
+    ),
+    Problem.EMPTY: N_(
+        "The file is empty. ‘%(name)s’ has nothing in it: check that it opens on your device, then choose it again."
+    ),
+    Problem.TOO_LARGE: N_(
+        "The file must be %(size)s MB or smaller. ‘%(name)s’ is larger: make it smaller (for example, save it "
+        "as a PDF or take the photo at a lower quality), then upload it again."
+    ),
+    Problem.PROGRAM: N_(
+        "This file type is not allowed. ‘%(name)s’ is a program or script, which could harm the computers "
+        "that open it. %(rule)s."
+    ),
+    Problem.WRONG_TYPE: N_(
+        "%(rule)s. ‘%(name)s’ is not one of these: save or export it in one of these formats, then upload it again."
+    ),
+    Problem.ZIP_BOMB: N_(
+        "%(rule)s. ‘%(name)s’ unpacks to far more than a document should, so it may be damaged or made to "
+        "overload computers. Save it again as a PDF and upload that."
+    ),
+    Problem.ACTIVE_CONTENT: N_(
+        "%(rule)s. ‘%(name)s’ contains macros, scripts or programs, which could harm the computers that open "
+        "it. Save a copy without them (for example, print it to a new PDF) and upload that."
+    ),
+    Problem.HIDDEN_CONTENT: N_(
+        "%(rule)s. ‘%(name)s’ is also another kind of file: it has a web page, a script or a compressed folder "
+        "hidden inside it. Save a clean copy (for example, print it to a new PDF or take a new photo) and "
+        "upload that."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``examine`` found: the type to store the file as, or the problem and what to tell the person."""
+
+    file_type: FileType | None = None
+    problem: Problem | None = None
+    message: Message | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.problem is None
+
+
+def refusal(problem: Problem, name: str, *, allowed: FileGroup, max_bytes: int = 0) -> Verdict:
+    params: dict = {"name": clean_filename(name), "rule": Message(allowed.refusal)}
+    if problem is Problem.TOO_LARGE:
+        params["size"] = too_large(max_bytes).params["size"]
+    return Verdict(problem=problem, message=Message(_MESSAGES[problem], params))
+
+
+def examine(data: bytes, name: str, *, max_bytes: int, allowed: FileGroup) -> Verdict:
+    """The whole rule for one upload (see the module's docstring), cheapest checks first."""
+    if name_problem(name):
+        return refusal(Problem.BAD_NAME, name, allowed=allowed)
+    if len(data) > max_bytes:
+        return refusal(Problem.TOO_LARGE, name, allowed=allowed, max_bytes=max_bytes)
+    if not data:
+        return refusal(Problem.EMPTY, name, allowed=allowed)
+    if is_executable(data) or has_dangerous_extension(name):
+        return refusal(Problem.PROGRAM, name, allowed=allowed)
+    if data.startswith(b"PK\x03\x04"):
+        file_type, problem = inspect_zip(data)
+    else:
+        file_type, problem = sniff(data), None
+    if problem is None and (file_type is None or file_type not in allowed.types):
+        problem = Problem.WRONG_TYPE
+    if problem is None:
+        problem = hidden_content(data, file_type)
+    if problem is not None:
+        return refusal(problem, name, allowed=allowed)
+    return Verdict(file_type=file_type)
 
 
 # --- executables -------------------------------------------------------------------------------
@@ -167,25 +286,57 @@ def _is_mpeg_audio_frame(head: bytes) -> bool:
 
 
 def _sniff_zip(data: bytes) -> FileType | None:
-    """A Word or OpenDocument text file (both are ZIPs); any other ZIP, or a ZIP bomb, is None.
+    file_type, problem = inspect_zip(data)
+    return None if problem else file_type
+
+
+def inspect_zip(data: bytes) -> tuple[FileType | None, Problem | None]:
+    """A Word or OpenDocument text file (both are ZIPs), or why not: any other ZIP is of no type
+    we accept (``WRONG_TYPE``), a bomb is ``ZIP_BOMB``, macros or embedded programs ``ACTIVE_CONTENT``.
 
     Nothing is unpacked: the ZIP's own directory is read, and only the tiny ODT ``mimetype``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-            if not entries or len(entries) > ZIP_MAX_ENTRIES or _looks_like_a_bomb(entries):
-                return None
-            names = {entry.filename for entry in entries}
+            if not entries:
+                return None, Problem.WRONG_TYPE
+            if len(entries) > ZIP_MAX_ENTRIES or _looks_like_a_bomb(entries):
+                return None, Problem.ZIP_BOMB
+            names = [entry.filename for entry in entries]
+            if any(_is_unsafe_member_name(name) for name in names):
+                return None, Problem.WRONG_TYPE
+            if any(_is_active_member(name) for name in names):
+                return None, Problem.ACTIVE_CONTENT
             if "word/document.xml" in names and "[Content_Types].xml" in names:
-                if any(name.lower().endswith("vbaproject.bin") for name in names):
-                    return None  # a macro-enabled document
-                return DOCX
+                return DOCX, None
             first = entries[0]
             if first.filename == "mimetype" and first.file_size <= 100 and archive.read(first).strip() == _ODT_MIMETYPE:
-                return ODT
+                return ODT, None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError, KeyError):
-        return None
-    return None
+        return None, Problem.WRONG_TYPE
+    return None, Problem.WRONG_TYPE
+
+
+def _is_unsafe_member_name(name: str) -> bool:
+    """A part named like a path out of the folder it would be unpacked into (a 'zip slip')."""
+    return name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or "\x00" in name
+
+
+def _is_active_member(name: str) -> bool:
+    """Macros (vbaProject.bin), ActiveX controls, embedded OLE packages, or a program inside."""
+    lower = name.lower()
+    if lower.endswith("vbaproject.bin") or "/activex/" in f"/{lower}" or lower.startswith("basic/"):
+        return True
+    if "/embeddings/" in f"/{lower}" and lower.rsplit("/", 1)[-1].startswith("oleobject"):
+        return True
+    base = lower.rsplit("/", 1)[-1]
+    return "." in base and base.rpartition(".")[2] in _PROGRAM_EXTENSIONS
+
+
+# Programs that have no business inside a document (its pictures, fonts and XML are fine).
+_PROGRAM_EXTENSIONS = frozenset(
+    "exe com scr pif cpl dll sys msi bat cmd ps1 vbs vbe js jse wsf wsh hta jar lnk sh app elf".split()  # noqa: SIM905
+)
 
 
 def _looks_like_a_bomb(entries: list[zipfile.ZipInfo]) -> bool:
@@ -199,11 +350,83 @@ def _looks_like_a_bomb(entries: list[zipfile.ZipInfo]) -> bool:
     return False
 
 
+# --- polyglots and active content --------------------------------------------------------------
+
+_MARKUP = re.compile(rb"<(?:script|html|iframe|object|embed)\b|<\?php|javascript:|vbscript:", re.IGNORECASE)
+_PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
+_PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"})
+_PDF_OBJECT_STREAM = re.compile(rb"\bobj\b(.{0,4096}?)\bstream\r?\n", re.DOTALL)
+PDF_INFLATE_BUDGET = 32 * 1024 * 1024  # how much of a PDF's object streams is unpacked to look for scripts
+
+
+def hidden_content(data: bytes, file_type: FileType) -> Problem | None:
+    """Whether a file that sniffed as ``file_type`` is also something else (``HIDDEN_CONTENT``) or
+    carries content a reader would run (``ACTIVE_CONTENT``); None when it is what it says."""
+    if file_type in (DOCX, ODT):
+        return Problem.HIDDEN_CONTENT if b"%PDF-" in data[:1024] else None
+    if _opens_as_zip(data) or _MARKUP.search(data):
+        return Problem.HIDDEN_CONTENT
+    if file_type is PDF and _pdf_has_active_content(data):
+        return Problem.ACTIVE_CONTENT
+    return None
+
+
+def _opens_as_zip(data: bytes) -> bool:
+    """A ZIP directory at the end of the file (where ZIP readers and Java look), with parts in it."""
+    if b"PK\x05\x06" not in data[-(65536 + 22) :]:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
+        return False
+
+
+def _pdf_names(chunk: bytes) -> set[bytes]:
+    names = set()
+    for match in _PDF_NAME.finditer(chunk):
+        name = match.group(1)
+        if b"#" in name:
+            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+        names.add(name)
+    return names
+
+
+def _pdf_has_active_content(data: bytes) -> bool:
+    if _pdf_names(data) & _PDF_ACTIVE_NAMES:
+        return True
+    budget = PDF_INFLATE_BUDGET
+    for match in _PDF_OBJECT_STREAM.finditer(data):
+        if b"ObjStm" not in match.group(1) or budget <= 0:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            unpacked = inflater.decompress(data[match.end() : match.end() + budget], budget)
+        except zlib.error:
+            continue
+        budget -= len(unpacked)
+        if _pdf_names(unpacked) & _PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 # --- names -------------------------------------------------------------------------------------
 
 MAX_NAME_LENGTH = 120
 _KEEP_FORMAT_CHARACTERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: needed in Urdu, Bengali…
 _UNSAFE_IN_NAMES = set('<>:"/\\|?*')
+
+
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def name_problem(name: str | None) -> bool:
+    """Whether a name is one no file on a person's device has: folder parts ('../', '\\'), NUL or
+    other control characters, or characters that reverse the text ('cod.exe' shown as 'exe.doc')."""
+    for char in name or "":
+        if char in "/\\" or char in _DIRECTION_CONTROLS or unicodedata.category(char) == "Cc":
+            return True
+    return False
 
 
 def clean_filename(name: str | None, *, fallback: str = "file") -> str:

@@ -7,10 +7,12 @@ policy); older ones stay as history.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from portal.db import utcnow
@@ -22,11 +24,18 @@ from portal.models import FilePurpose, Organisation, StoredFile, User
 from portal.services import ServiceError, audit
 from portal.storage import Storage, get_storage, sha256_of
 
+log = logging.getLogger(__name__)
+
 DOCUMENT_PURPOSES = (FilePurpose.CONSTITUTION, FilePurpose.SAFEGUARDING_POLICY)
 
 
 class UploadRefused(ServiceError):
-    """The file was not stored: too big, empty, or not a kind of file we accept."""
+    """The file was not stored: too big, empty, badly named, a program, or not a kind of file we
+    accept; ``problem`` says which (a ``filetypes.Problem``)."""
+
+    def __init__(self, message: Message, problem: filetypes.Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 def accepted_for(purpose: FilePurpose) -> FileGroup:
@@ -48,18 +57,24 @@ def _read_at_most(source: bytes | BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _translatable(message: Message) -> Message:
+    """The message with its nested rule (a Message) made to translate itself when shown."""
+    params = {
+        key: lazy_gettext(value.text, **value.params) if isinstance(value, Message) else value
+        for key, value in message.params.items()
+    }
+    return Message(message.text, params)
+
+
 def check_upload(data: bytes, original_name: str, *, max_bytes: int, allowed: FileGroup) -> FileType:
-    """The file's type if it may be stored; else ``UploadRefused`` with the reason."""
-    if len(data) > max_bytes:
-        raise UploadRefused(filetypes.too_large(max_bytes))
-    if not data:
-        raise UploadRefused(Message(filetypes.EMPTY))
-    if filetypes.is_executable(data) or filetypes.has_dangerous_extension(original_name):
-        raise UploadRefused(Message(filetypes.NOT_ALLOWED))
-    file_type = filetypes.sniff(data)
-    if file_type is None or file_type not in allowed.types:
-        raise UploadRefused(Message(allowed.refusal))
-    return file_type
+    """The file's type if it may be stored; else ``UploadRefused`` with a message naming the file
+    and saying what to do (the rules: ``filetypes.examine``)."""
+    verdict = filetypes.examine(data, original_name, max_bytes=max_bytes, allowed=allowed)
+    if not verdict.accepted:
+        # A security event worth a line in the log; the name is repr'd so control characters stay visible.
+        log.warning("upload refused (%s): %r, %d bytes", verdict.problem, original_name, len(data))
+        raise UploadRefused(_translatable(verdict.message), verdict.problem)
+    return verdict.file_type
 
 
 def store_upload(

@@ -37,7 +37,7 @@ def stored_count(db) -> int:  # noqa: ANN001
 
 def test_a_document_is_stored_with_its_hash_type_and_cleaned_name(app, db, group):
     organisation, owner = group
-    stored = upload(group, io.BytesIO(samples.PDF), "../../Our constitution\x00.pdf")
+    stored = upload(group, io.BytesIO(samples.PDF), ". Our  constitution\u200e.pdf")  # names with folders: refused
     db.session.commit()
     assert stored.original_name == "Our constitution.pdf"
     assert (stored.content_type, stored.size) == ("application/pdf", len(samples.PDF))

@@ -204,3 +204,56 @@ def test_the_download_name_carries_the_extension_of_the_content():
 def test_size_messages_are_plain():
     assert str(filetypes.too_large(10 * 1024 * 1024)) == "The file must be 10 MB or smaller"
     assert str(filetypes.too_large(512 * 1024)) == "The file must be 0.5 MB or smaller"
+
+
+# --- the whole rule: examine -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../x.pdf", "a/b.pdf", "a\\b.pdf", "nul\x00.pdf", "tab\t.pdf", "del\x7f.pdf", "c1\x85.pdf", "rtl\u202etxt.exe"],
+)
+def test_names_with_folders_controls_or_direction_overrides_are_refused(name):
+    assert filetypes.name_problem(name)
+    verdict = filetypes.examine(PDF, name, max_bytes=1024, allowed=filetypes.DOCUMENTS)
+    assert verdict.problem is filetypes.Problem.BAD_NAME and not verdict.accepted
+
+
+@pytest.mark.parametrize("name", ["Our rules.pdf", "دستور\u200f.pdf", "zero\u200dwidth joiner.pdf", "", "..pdf"])
+def test_ordinary_names_pass_the_name_rule(name):
+    assert not filetypes.name_problem(name)
+
+
+def test_examine_checks_the_cheapest_things_first_and_names_the_file():
+    verdict = filetypes.examine(WINDOWS_EXE * 100, "big.exe", max_bytes=10, allowed=filetypes.DOCUMENTS)
+    assert verdict.problem is filetypes.Problem.TOO_LARGE
+    assert str(verdict.message).startswith("The file must be 0.0 MB or smaller. ‘big.exe’ is larger")
+
+
+def test_an_accepted_file_has_its_type_and_no_message():
+    verdict = filetypes.examine(docx(), "rules.docx", max_bytes=1024 * 1024, allowed=filetypes.DOCUMENTS)
+    assert (verdict.accepted, verdict.file_type, verdict.message) == (True, filetypes.DOCX, None)
+
+
+def test_a_document_that_is_a_recording_is_refused_with_the_documents_rule():
+    verdict = filetypes.examine(MP3_ID3, "talk.mp3", max_bytes=1024, allowed=filetypes.DOCUMENTS)
+    assert verdict.problem is filetypes.Problem.WRONG_TYPE
+    assert str(verdict.message).startswith("The file must be a PDF, Word document or photo. ‘talk.mp3’ is not one")
+
+
+@pytest.mark.parametrize(
+    ("data", "file_type", "problem"),
+    [
+        (PDF + b"\n% <ScRiPt src=x>", filetypes.PDF, filetypes.Problem.HIDDEN_CONTENT),
+        (JPEG + b"javascript:alert(1)", filetypes.JPEG, filetypes.Problem.HIDDEN_CONTENT),
+        (MP3_ID3 + _zip({"x.txt": b"x"}), filetypes.MP3, filetypes.Problem.HIDDEN_CONTENT),
+        (b"%PDF-1.7 << /AA << /O << /S /JavaScript >> >> >>", filetypes.PDF, filetypes.Problem.ACTIVE_CONTENT),
+        (b"%PDF-1.7 << /RichMedia 3 0 R >>", filetypes.PDF, filetypes.Problem.ACTIVE_CONTENT),
+        (PDF, filetypes.PDF, None),
+        (b"%PDF-1.7 << /JSON 1 /JavaScripts 2 /Launcher 3 >>", filetypes.PDF, None),
+        (JPEG + b"PK\x05\x06 not a real directory", filetypes.JPEG, None),
+        (docx(), filetypes.DOCX, None),
+    ],
+)
+def test_hidden_and_active_content(data, file_type, problem):
+    assert filetypes.hidden_content(data, file_type) is problem
