@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "limits are counted per process and letter batches run in the web process.",
     ),
     Setting("MAX_UPLOAD_MB", 20, "Largest file a user may upload, in megabytes.", int),
+    Setting(
+        "RETENTION_YEARS",
+        6,
+        "Years after a round closes before 'flask apply-retention' anonymises its personal data (awards are kept).",
+        int,
+    ),
     Setting("TRUST_PROXY", False, "Trust one reverse proxy's X-Forwarded-* headers.", bool),
     Setting(
         "THREESIXTY_PREFIX",
