@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from '../build/govuk-frontend.min.js'
+import './session-timeout.js' // the session time-out warning (templates/_partials/session_timeout.html)
 
 initAll()
 
