@@ -271,3 +271,16 @@ def test_the_sign_in_limit_also_counts_per_account_across_addresses(app, make_us
     fresh.environ_base["REMOTE_ADDR"] = "10.0.1.1"
     blocked = fresh.submit("/sign-in", {"email": user.email, "password": "correct horse battery staple"})
     assert blocked.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/applicant/organisations/new", "/applicant/organisations/new"), ("//evil.example/x", "/applicant/")],
+)
+def test_the_confirmation_link_goes_where_they_were_going_on_this_site_only(client, outbox, next_url, expected):
+    client.submit(
+        f"/sign-up?next={next_url}",
+        {"full_name": "Nia", "email": "nia@example.org", "password": "sunflowers in the park"},
+        from_url="/sign-up",
+    )
+    assert client.get(confirm_link(outbox[0])).headers["Location"] == expected

@@ -253,3 +253,22 @@ def test_keep_alive_without_a_session_says_so(client):
     response = client.post("/session/keep-alive", data={"csrf_token": token})
     assert response.status_code == 401
     assert response.get_json() == {"signed_in": False, "seconds_left": 0}
+
+
+def test_the_session_is_rotated_again_after_the_second_step(app, client, make_user):
+    from tests.helpers import csrf_token_from
+
+    officer = make_user(roles={"officer"})
+    client.stop_at_second_step = True
+    client.submit("/sign-in", {"email": officer.email, "password": "correct horse battery staple"})
+    half = client.get_cookie(COOKIE).value
+    from tests.conftest import phone_code
+
+    token = csrf_token_from(client.get("/sign-in/code").data)
+    client.post("/sign-in/code", data={"csrf_token": token, "code": phone_code(officer)})
+    assert client.get_cookie(COOKIE).value != half
+    assert client.get("/officers/").status_code == 200
+    # The half-signed-in cookie was never a session, and is not one now.
+    planted = app.test_client()
+    planted.set_cookie(COOKIE, half)
+    assert planted.get("/officers/").status_code == 302
