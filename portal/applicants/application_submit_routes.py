@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from portal.applicants import application_forms as forms
 from portal.applicants.application_routes import (
+    EOI_PARTS,
     _after_save,
     _conflict,
     get_application,
@@ -129,7 +130,7 @@ def _store_recording(form: forms.AnswerForm, application: Application) -> Stored
 @bp.route("/applications/<int:application_id>/check", methods=["GET"])
 @login_required
 def check_answers(application_id: int):
-    application = get_application(application_id)
+    application = get_application(application_id, *EOI_PARTS)
     if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applicants.application_detail", application_id=application.id))
     missing = service.missing_sections(service.states_of(application))

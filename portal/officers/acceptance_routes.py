@@ -12,7 +12,7 @@ from portal.auth.access import roles_required
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import PortalForm
-from portal.officers.routes import bp, get_round
+from portal.officers.routes import ROUND_HEADER, bp, get_round
 from portal.services import ServiceError, acceptance
 from portal.templating import translate_message
 
@@ -31,7 +31,7 @@ def _get_award(award_id: int):  # noqa: ANN202
 @bp.route("/rounds/<int:round_id>/acceptances")
 @roles_required(Role.OFFICER)
 def acceptances(round_id: int):
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, *ROUND_HEADER)
     rows = acceptance.acceptance_overview(round_)
     return render_template(
         "officers/acceptance_overview.html",

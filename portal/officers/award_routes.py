@@ -21,7 +21,7 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import Award, OutputReturn
 from portal.officers import award_forms as forms
 from portal.officers import return_review_forms
-from portal.officers.routes import bp, get_round
+from portal.officers.routes import ROUND_HEADER, bp, get_round
 from portal.services import awards
 from portal.templating import translate_message
 
@@ -102,7 +102,7 @@ def _offer_only(award: Award):  # noqa: ANN202
 @bp.route("/rounds/<int:round_id>/awards", endpoint="awards")
 @roles_required(Role.OFFICER)
 def awards_list(round_id: int):
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, *ROUND_HEADER)
     rows = awards.awards_for_round(round_)
     return render_template(
         "officers/awards_list.html",

@@ -29,7 +29,7 @@ from portal.models import (
     OrganisationMember,
 )
 from portal.officers import intake_forms as forms
-from portal.officers.routes import bp, get_round
+from portal.officers.routes import ROUND_HEADER, bp, get_round
 from portal.services import ServiceError, intake, notifications, screening
 from portal.services import applications as applications_service
 from portal.services.files import UploadRefused
@@ -64,7 +64,7 @@ def get_application(application_id: int) -> Application:
 @bp.route("/rounds/<int:round_id>/applications")
 @roles_required(*READ)
 def round_applications(round_id: int):
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, *ROUND_HEADER)
     filters = intake.IntakeFilters.from_args(request.args)
     page = intake.list_applications(round_, filters, page=request.args.get("page", 1, type=int))
     localities = db.session.scalars(select(Locality).order_by(Locality.position, Locality.name)).all()

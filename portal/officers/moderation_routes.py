@@ -51,7 +51,7 @@ def get_panel_application(application_id: int) -> Application:
 @bp.route("/rounds/<int:round_id>/moderation", endpoint="moderation")
 @roles_required(Role.OFFICER)
 def moderation_page(round_id: int):
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, joinedload(Round.work_streams), joinedload(Round.criteria))
     stream = chosen_stream(round_, request.args.get("stream", type=int))
     return render_template(
         "officers/moderation.html",

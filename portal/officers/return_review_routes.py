@@ -22,7 +22,7 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import OutputReturn, Story
 from portal.officers import return_review_forms as forms
 from portal.officers.intake_forms import CHANNEL_PHRASES
-from portal.officers.routes import bp, get_round
+from portal.officers.routes import ROUND_HEADER, bp, get_round
 from portal.services import ServiceError, returns
 from portal.services import return_review as review
 from portal.templating import translate_message
@@ -51,7 +51,7 @@ def _detail_url(output_return: OutputReturn) -> str:
 @bp.route("/rounds/<int:round_id>/returns")
 @roles_required(Role.OFFICER)
 def round_returns(round_id: int):
-    round_ = get_round(round_id)
+    round_ = get_round(round_id, *ROUND_HEADER)
     today = _today()
     form = forms.ReturnFilterForm(request.args)
     return render_template(

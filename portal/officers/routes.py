@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.auth.access import roles_required
 from portal.db import utcnow
@@ -22,18 +22,23 @@ from portal.templating import status_label, translate_message
 
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 
+# For the pages that list a round's records and show only its title and work streams.
+ROUND_HEADER = (joinedload(Round.work_streams),)
 
-def get_round(round_id: int) -> Round:
-    round_ = db.session.get(
-        Round,
-        round_id,
-        options=[
+
+def get_round(round_id: int, *parts) -> Round:  # noqa: ANN002
+    """The round or 404. ``parts``: loader options for what the page reads of it (the fund comes
+    joined); by default its fund, work streams with their measures, criteria and conditions."""
+    if parts:
+        options = [joinedload(Round.fund), *parts]
+    else:
+        options = [
             selectinload(Round.fund),
             selectinload(Round.work_streams).selectinload(WorkStream.measures),
             selectinload(Round.criteria),
             selectinload(Round.conditions),
-        ],
-    )
+        ]
+    round_ = db.session.get(Round, round_id, options=options)
     if round_ is None:
         abort(404)
     return round_

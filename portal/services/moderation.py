@@ -36,13 +36,13 @@ from portal.models import (
     AgreedScore,
     Application,
     ConflictDeclaration,
-    Criterion,
     FundingDecision,
     Locality,
     Panel,
     PanelMember,
     Review,
     Round,
+    Score,
     User,
     WorkStream,
 )
@@ -206,59 +206,64 @@ def _load(round_: Round) -> _RoundData:
     panel = _panel_of(round_)
     minimum = panel.minimum_reviewers if panel else DEFAULT_MINIMUM_REVIEWERS
     threshold = Decimal(panel.spread_threshold if panel else DEFAULT_SPREAD_THRESHOLD)
-    applications = db.session.scalars(
-        select(Application)
+    # A fixed number of statements however many EOIs: collections joined (never "selectin", which
+    # sends one statement per 500 rows), the agreed score and decision joined to their EOI, and the
+    # submitted reviews read as rows of scores.
+    applications = db.session.execute(
+        select(Application, AgreedScore, User.full_name, FundingDecision)
+        .outerjoin(AgreedScore, AgreedScore.application_id == Application.id)
+        .outerjoin(User, User.id == AgreedScore.recorded_by_id)
+        .outerjoin(FundingDecision, FundingDecision.application_id == Application.id)
         .where(Application.round_id == round_.id, Application.status.in_(PANEL_STATUSES))
-        .options(joinedload(Application.organisation), selectinload(Application.localities))
+        .options(joinedload(Application.organisation), joinedload(Application.localities))
         .order_by(Application.reference, Application.id)
     ).unique()
-    reviews = db.session.scalars(
+    score_rows = db.session.execute(
         _in_round(Review, round_)
+        .with_only_columns(
+            Review.id, Review.application_id, Review.member_id, Review.recommendation, User.full_name,
+            Score.criterion_id, Score.score,
+        )
+        .join(Review.member)
+        .join(PanelMember.user)
+        .outerjoin(Review.scores)
         .where(Review.status == ReviewStatus.SUBMITTED)
-        .options(selectinload(Review.scores), joinedload(Review.member).joinedload(PanelMember.user))
         .order_by(Review.id)
-    ).unique()
+    )  # fmt: skip
     conflicts = db.session.execute(
         select(ConflictDeclaration.application_id, ConflictDeclaration.member_id)
         .join(ConflictDeclaration.application)
         .where(Application.round_id == round_.id)
     ).all()
-    agreed = {
-        row.application_id: row
-        for row in db.session.scalars(_in_round(AgreedScore, round_).options(joinedload(AgreedScore.recorded_by)))
-    }
-    decisions = {row.application_id: row for row in db.session.scalars(_in_round(FundingDecision, round_))}
-    weights = {
-        c.id: c.weight
-        for c in db.session.scalars(
-            select(Criterion).where(Criterion.round_id == round_.id, Criterion.is_archived.is_(False))
-        )
-    }
+    weights = {c.id: c.weight for c in round_.criteria if not c.is_archived}
     localities = list(
         db.session.scalars(
             select(Locality.name).where(Locality.is_archived.is_(False)).order_by(Locality.position, Locality.name)
         )
     )
-    streams = list(
-        db.session.scalars(select(WorkStream).where(WorkStream.round_id == round_.id).order_by(WorkStream.position))
-    )
+    streams = sorted(round_.work_streams, key=lambda s: s.position)
 
     conflicted: dict[int, set[int]] = defaultdict(set)
     for application_id, member_id in conflicts:
         conflicted[application_id].add(member_id)
+    reviews: dict[int, tuple] = {}
+    scores: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for review_id, application_id, member_id, recommendation, name, criterion_id, score in score_rows:
+        reviews.setdefault(review_id, (application_id, member_id, recommendation, name))
+        if criterion_id is not None:
+            scores[review_id][criterion_id] = score
     totals: dict[int, list[ReviewTotal]] = defaultdict(list)
     names: dict[int, str] = {}
-    for review in reviews:
-        if review.member_id in conflicted[review.application_id]:
+    for review_id, (application_id, member_id, recommendation, name) in reviews.items():
+        if member_id in conflicted[application_id]:
             continue
-        total = mapping_total(weights, {s.criterion_id: s.score for s in review.scores})
-        names[review.member_id] = review.member.user.full_name
-        totals[review.application_id].append(
-            ReviewTotal(review.id, review.member_id, review.member.user.full_name, total, review.recommendation)
+        names[member_id] = name
+        totals[application_id].append(
+            ReviewTotal(review_id, member_id, name, mapping_total(weights, scores[review_id]), recommendation)
         )
 
     by_stream: dict[int | None, list[EoiModeration]] = defaultdict(list)
-    for application in applications:
+    for application, agreed, agreed_by, decision in applications:
         reviewed = totals[application.id]
         summary = summarise([r.total for r in reviewed if r.total is not None])
         eoi = EoiModeration(
@@ -276,8 +281,8 @@ def _load(round_: Round) -> _RoundData:
             conflicts=len(conflicted[application.id]),
             spread_too_wide=summary is not None and summary.spread > threshold,
             too_few_reviews=len(reviewed) < minimum,
-            agreed=_agreed(agreed.get(application.id)),
-            decision=_decision(decisions.get(application.id)),
+            agreed=_agreed(agreed, agreed_by),
+            decision=_decision(decision),
         )
         by_stream[application.work_stream_id].append(eoi)
 
@@ -297,11 +302,8 @@ def _load(round_: Round) -> _RoundData:
     return _RoundData(round_, panel, streams, by_stream, members, localities)
 
 
-def _agreed(row: AgreedScore | None) -> Agreed | None:
-    if row is None:
-        return None
-    recorded_by = row.recorded_by.full_name if row.recorded_by else None
-    return Agreed(row.score, row.rationale, recorded_by, row.recorded_at)
+def _agreed(row: AgreedScore | None, recorded_by: str | None) -> Agreed | None:
+    return None if row is None else Agreed(row.score, row.rationale, recorded_by, row.recorded_at)
 
 
 def _decision(row: FundingDecision | None) -> DecisionSummary | None:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.db import utcnow
 from portal.domain.measures import MeasureKind
@@ -176,9 +176,9 @@ def _streams(round_: Round) -> list[WorkStream]:
         db.session.scalars(
             select(WorkStream)
             .where(WorkStream.round_id == round_.id)
-            .options(selectinload(WorkStream.measures))
+            .options(joinedload(WorkStream.measures))
             .order_by(WorkStream.position, WorkStream.id)
-        )
+        ).unique()
     )
 
 
@@ -188,10 +188,11 @@ def _awards(round_: Round) -> list[Award]:
             select(Award)
             .join(Award.application)
             .where(Application.round_id == round_.id, Award.status.in_(LIVE_AWARDS))
+            # Joined, not "selectin": one statement however many awards (selectin sends one per 500).
             .options(
                 joinedload(Award.application).joinedload(Application.organisation),
-                joinedload(Award.application).selectinload(Application.localities),
-                selectinload(Award.targets),
+                joinedload(Award.application).joinedload(Application.localities),
+                joinedload(Award.targets),
             )
             .order_by(Award.id)
         ).unique()
@@ -215,6 +216,37 @@ def _figures(round_: Round) -> dict[int, dict[int, list[Figure]]]:
     figures: dict[int, dict[int, list[Figure]]] = defaultdict(lambda: defaultdict(list))
     for award_id, measure_id, period, quantity in rows:
         figures[award_id][measure_id].append(Figure(period, quantity))
+    return figures
+
+
+def _returns_of_live_awards(round_: Round) -> list[OutputReturn]:
+    """The sent and open returns of the round's live awards, with their figures, in one statement."""
+    return list(
+        db.session.scalars(
+            select(OutputReturn)
+            .join(OutputReturn.award)
+            .join(Award.application)
+            .outerjoin(OutputReturn.figures)
+            .where(
+                Application.round_id == round_.id,
+                Award.status.in_(LIVE_AWARDS),
+                OutputReturn.status.in_(SENT_RETURNS + OPEN_RETURNS),
+            )
+            .options(contains_eager(OutputReturn.figures))
+            .order_by(OutputReturn.award_id, OutputReturn.period, OutputReturn.id)
+        ).unique()
+    )
+
+
+def _sent_figures(returns: list[OutputReturn]) -> dict[int, dict[int, list[Figure]]]:
+    """award id → measure id → the figures of its sent returns (what ``_figures`` reads)."""
+    figures: dict[int, dict[int, list[Figure]]] = defaultdict(lambda: defaultdict(list))
+    for output_return in returns:
+        if output_return.status not in SENT_RETURNS:
+            continue
+        for figure in output_return.figures:
+            if figure.quantity is not None:
+                figures[output_return.award_id][figure.measure_id].append(Figure(output_return.period, figure.quantity))
     return figures
 
 
@@ -285,20 +317,12 @@ def _locality_names(awards: list[Award]) -> list[str]:
 # --- returns and awards ------------------------------------------------------------------------------
 
 
-def _return_rows(round_: Round, awards: dict[int, Award], today: date) -> list[ReturnRow]:
-    returns = db.session.scalars(
-        select(OutputReturn)
-        .join(OutputReturn.award)
-        .join(Award.application)
-        .where(
-            Application.round_id == round_.id,
-            Award.status.in_(LIVE_AWARDS),
-            OutputReturn.status.in_(OPEN_RETURNS),
-        )
-        .order_by(OutputReturn.due_on, OutputReturn.id)
-    )
+def _return_rows(returns: list[OutputReturn], awards: dict[int, Award], today: date) -> list[ReturnRow]:
+    """The open returns, soonest due first."""
     rows = []
-    for output_return in returns:
+    for output_return in sorted(returns, key=lambda r: (r.due_on, r.id)):
+        if output_return.status not in OPEN_RETURNS:
+            continue
         state = return_state(output_return.status, output_return.due_on, today)
         award = awards.get(output_return.award_id)
         if state is None or award is None:
@@ -362,22 +386,13 @@ def _other_organisations(round_: Round, funded: set[int]) -> list[Organisation]:
     return [o for o in organisations if o.id not in funded]
 
 
-def _took_part_answers(round_: Round) -> list[list[str] | None]:
-    """The answer of each live award's latest sent return (by period), in one statement."""
-    rows = db.session.execute(
-        select(OutputReturn.award_id, OutputReturn.took_part)
-        .join(OutputReturn.award)
-        .join(Award.application)
-        .where(
-            Application.round_id == round_.id,
-            Award.status.in_(LIVE_AWARDS),
-            OutputReturn.status.in_(SENT_RETURNS),
-        )
-        .order_by(OutputReturn.award_id, OutputReturn.period, OutputReturn.id)
-    )
+def _took_part_answers(returns: list[OutputReturn]) -> list[list[str] | None]:
+    """The answer of each live award's latest sent return (by period); ``returns`` come ordered by
+    award, period and id."""
     latest: dict[int, list[str] | None] = {}
-    for award_id, answer in rows:
-        latest[award_id] = answer  # a later period replaces an earlier one
+    for output_return in returns:
+        if output_return.status in SENT_RETURNS:
+            latest[output_return.award_id] = output_return.took_part  # a later period replaces an earlier one
     return list(latest.values())
 
 
@@ -389,10 +404,11 @@ def dashboard(round_: Round, *, today: date | None = None) -> Dashboard:
     today = today or local_today()
     streams = [s for s in _streams(round_) if not s.is_retired]
     awards = _awards(round_)
-    facts = _award_figures(awards, _figures(round_))
+    sent_and_open = _returns_of_live_awards(round_)
+    facts = _award_figures(awards, _sent_figures(sent_and_open))
     localities = _locality_names(awards)
     measures = {m.id: m for s in streams for m in _numeric(s)}
-    returns = _return_rows(round_, {a.id: a for a in awards}, today)
+    returns = _return_rows(sent_and_open, {a.id: a for a in awards}, today)
     funded = list({a.application.organisation.id: a.application.organisation for a in awards}.values())
     return Dashboard(
         round=round_,
@@ -403,5 +419,5 @@ def dashboard(round_: Round, *, today: date | None = None) -> Dashboard:
         queried=[r for r in returns if r.state == ReturnState.QUERIED],
         awards=[_award_progress(a, facts[a.id], measures, today) for a in awards],
         equality=equality_and_reach(funded, _other_organisations(round_, {o.id for o in funded})),
-        took_part=took_part(_took_part_answers(round_)),
+        took_part=took_part(_took_part_answers(sent_and_open)),
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
@@ -33,7 +33,13 @@ def review_of(user: User, review_id: int) -> Review | None:
         select(Review)
         .join(Review.member)
         .where(Review.id == review_id, PanelMember.user_id == user.id)
-        .options(selectinload(Review.scores))
+        .options(
+            contains_eager(Review.member).joinedload(PanelMember.panel),
+            selectinload(Review.scores),
+            joinedload(Review.application).joinedload(Application.organisation),
+            joinedload(Review.application).joinedload(Application.round).selectinload(Round.criteria),
+            joinedload(Review.application).selectinload(Application.versions),
+        )
     )
 
 

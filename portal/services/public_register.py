@@ -79,7 +79,8 @@ def public_register(*, work_stream_id: int | None = None, locality_id: int | Non
             joinedload(Award.application).joinedload(Application.organisation),
             joinedload(Award.application).joinedload(Application.work_stream),
             joinedload(Award.application).joinedload(Application.round),
-            joinedload(Award.application).selectinload(Application.localities),
+            # Joined, not "selectin": one statement however many awards (selectin sends one per 500).
+            joinedload(Award.application).joinedload(Application.localities),
         )
         .order_by(Panel.decisions_released_at.desc(), Award.id)
     )
