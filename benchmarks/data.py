@@ -38,6 +38,7 @@ def page_targets(database_url: str, storage: Path) -> dict:
     from sqlalchemy import func, select
 
     from portal import create_app, demo
+    from portal.db import utcnow
     from portal.domain.roles import Role
     from portal.domain.workflow import ApplicationStatus, ReviewStatus, RoundStatus
     from portal.extensions import db
@@ -55,7 +56,7 @@ def page_targets(database_url: str, storage: Path) -> dict:
             account = {"email": email, "password": password}
             if getattr(user, "two_factor_secret", None) is None and role in required:
                 user.two_factor_secret = pyotp.random_base32()
-                user.two_factor_enabled_at = func.now()
+                user.two_factor_enabled_at = utcnow()
             if getattr(user, "two_factor_secret", None):
                 account["totp"] = pyotp.TOTP(user.two_factor_secret).now
             accounts[key] = account

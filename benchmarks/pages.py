@@ -82,7 +82,7 @@ def measure(base: str, targets: dict, load: Load) -> dict:
         figures = wrk(base + path, cookies[role], load)
         figures.update(path=path, heading=heading(response.text), bytes=len(response.content))
         pages[name] = figures
-        time.sleep(0.5)
+        time.sleep(0.2)
     ends = (pages["floor_start"], pages["floor_end"])
     floor = {
         key: None if None in (ends[0][key], ends[1][key]) else (ends[0][key] + ends[1][key]) / 2

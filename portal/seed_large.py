@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -250,6 +250,7 @@ class _Round:
     streams: list[tuple[int, list[tuple[int, str, str, bool, int]]]]  # (id, [(measure id, name, unit, numeric, pos)])
     criteria: list[tuple[int, str, int]]  # (id, question, position)
     title: str
+    stream_names: dict[int, str] = field(default_factory=dict)
 
 
 def _rounds(sizes: Sizes, base: _Base, now: datetime) -> list[_Round]:
@@ -283,7 +284,7 @@ def _rounds(sizes: Sizes, base: _Base, now: datetime) -> list[_Round]:
                 }
             ],
         )
-        streams = []
+        streams, names = [], {}
         for s in t.work_streams:
             (stream_id,) = _insert(
                 WorkStream,
@@ -312,6 +313,7 @@ def _rounds(sizes: Sizes, base: _Base, now: datetime) -> list[_Round]:
                 for m in s.measures
             ]
             ids = _insert(OutputMeasure, measures)
+            names[stream_id] = s.name
             streams.append(
                 (
                     stream_id,
@@ -344,6 +346,7 @@ def _rounds(sizes: Sizes, base: _Base, now: datetime) -> list[_Round]:
                 streams,
                 [(i, c["question"], c["position"]) for i, c in zip(ids, criteria, strict=True)],
                 title,
+                names,
             )
         )
     return made
@@ -359,6 +362,8 @@ class _Eoi:
     status: ApplicationStatus
     strength: int  # 0–4: how good it is
     amount: Decimal
+    title: str
+    reference: str | None
 
 
 def _share(sizes: Sizes) -> dict[str, int]:
@@ -402,14 +407,16 @@ def _applications(rng: random.Random, sizes: Sizes, rounds: list[_Round], groups
             amount = Decimal(rng.randrange(5, 51) * 100)
             sent_at = round_.closes_at - timedelta(hours=rng.randrange(1, 24 * 40))
             complete = [s.value for s in Section] if sent else [Section.PROJECT.value, Section.WORK_STREAM.value]
+            title = f"{rng.choice(KINDS)} {rng.choice(('cafe', 'walks', 'stories', 'garden', 'workshops'))}"
+            reference = format_reference(round_.prefix, number) if sent else None
             rows.append(
                 {
                     "round_id": round_.id,
                     "organisation_id": org_id,
                     "work_stream_id": round_.streams[stream][0],
-                    "reference": format_reference(round_.prefix, number) if sent else None,
+                    "reference": reference,
                     "status": status,
-                    "title": f"{rng.choice(KINDS)} {rng.choice(('cafe', 'walks', 'stories', 'garden', 'workshops'))}",
+                    "title": title,
                     "summary": TEXT,
                     "who_benefits": "Women and families new to the area, and their neighbours.",
                     "activities": "Weekly sessions in our hall, a trip, and a showcase at the end.",
@@ -431,7 +438,7 @@ def _applications(rng: random.Random, sizes: Sizes, rounds: list[_Round], groups
                 }
             )
             strength = 4 if demo_group else rng.choice((0, 1, 2, 2, 3, 3, 3, 4))
-            made.append((org_id, owner_id, stream, status, strength, amount))
+            made.append((org_id, owner_id, stream, status, strength, amount, title, reference))
         db.session.execute(
             Round.__table__.update().where(Round.__table__.c.id == round_.id).values(last_reference_number=number)
         )
@@ -493,11 +500,11 @@ def _snapshot(eoi: _Eoi, names: dict[int, str], locality: str, planned: list) ->
     stream_id, measures = eoi.round.streams[eoi.stream]
     by_id = {m[0]: m for m in measures}
     return {
-        "reference": None,
+        "reference": eoi.reference,
         "round": {"id": eoi.round.id, "title": eoi.round.title},
         "organisation": {"id": eoi.org_id, "name": names.get(eoi.org_id, "")},
-        "work_stream": {"id": stream_id, "name": ""},
-        "title": "",
+        "work_stream": {"id": stream_id, "name": eoi.round.stream_names[stream_id]},
+        "title": eoi.title,
         "summary": TEXT,
         "who_benefits": "Women and families new to the area, and their neighbours.",
         "localities": [locality],

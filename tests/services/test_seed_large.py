@@ -196,3 +196,18 @@ def test_it_refuses_too_few_rounds_and_production(app, db):
     app.config["ENV"] = "production"
     with pytest.raises(RuntimeError, match="must not be run in production"):
         seed_large(TINY)
+
+
+def test_a_frozen_version_has_the_shape_of_a_real_submission(db, seeded):
+    from portal.services.submissions import snapshot
+
+    version = db.session.scalar(select(ApplicationVersion).order_by(ApplicationVersion.id.desc()))
+    application = version.application
+    real = snapshot(application)
+    assert set(version.content) == set(real)
+    for key in ("reference", "round", "organisation", "work_stream", "title", "localities", "amount_requested"):
+        assert version.content[key] == real[key], key
+    assert [a["criterion_id"] for a in version.content["answers"]] == [a["criterion_id"] for a in real["answers"]]
+    assert [p["measure_id"] for p in version.content["planned_outputs"]] == [
+        p["measure_id"] for p in real["planned_outputs"]
+    ]
