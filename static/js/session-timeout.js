@@ -70,6 +70,7 @@ export function initSessionTimeout (dialog) {
     ended.hidden = false
     const button = ended.querySelector('button')
     if (button) button.focus()
+    dialog.dataset.timeoutState = 'ended'
   }
 
   const tick = () => {
@@ -95,6 +96,7 @@ export function initSessionTimeout (dialog) {
       close()
       timer = window.setTimeout(check, (secondsLeft - warnSeconds) * SECOND)
     }
+    dialog.dataset.timeoutState = dialog.open ? 'warning' : 'waiting' // where the script is (tests wait for it)
   }
 
   const check = async () => {

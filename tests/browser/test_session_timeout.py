@@ -54,8 +54,14 @@ def _open_project_section(page: Page, sign_in_page, app) -> dict:  # noqa: ANN00
     page.clock.install()
     sign_in_page(page, scene["user"])
     page.goto(f"/applicant/applications/{scene['application']}/project")
-    page.wait_for_function("() => document.body.classList.contains('govuk-frontend-supported')")
+    wait_until_waiting(page)
     return scene
+
+
+def wait_until_waiting(page: Page) -> None:
+    """Wait until the script has asked the server how long is left and set its timer (only then
+    does moving the page's clock on mean anything)."""
+    page.locator(f"{DIALOG}[data-timeout-state=waiting]").wait_for(state="attached")
 
 
 def test_a_warning_two_minutes_before_the_end_and_staying_signed_in(page: Page, app, sign_in_page):  # noqa: ANN001
@@ -91,6 +97,7 @@ def test_a_warning_two_minutes_before_the_end_and_staying_signed_in(page: Page, 
     aged = _last_seen(user)
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
+    wait_until_waiting(page)
     assert _last_seen(user) > aged + timedelta(seconds=60)
     assert page.evaluate("() => document.activeElement.id") == "title"
     page.keyboard.type(" club")
