@@ -9,7 +9,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from sqlalchemy import select
 
-from portal import i18n
 from portal.domain.roles import Role
 from portal.models import AuditEvent, Setting
 from portal.services import settings
@@ -32,11 +31,11 @@ def _catalogue(root: Path, code: str, messages: dict[str, str]) -> None:
 
 @pytest.fixture
 def multilingual(make_app, tmp_path):  # noqa: ANN001, ANN201
-    """A portal with Arabic and Polish translations; Urdu is configured but not translated."""
+    """A portal with Arabic and Polish translations only; Welsh is configured but not translated."""
     root = tmp_path / "translations"
     _catalogue(root, "ar", {"Sign in": "تسجيل الدخول"})
     _catalogue(root, "pl", {"Sign in": "Zaloguj się"})
-    return make_app(BABEL_TRANSLATION_DIRECTORIES=f"{i18n.TRANSLATIONS};{root}", LANGUAGES="en,ar,pl,ur")
+    return make_app(BABEL_TRANSLATION_DIRECTORIES=str(root), LANGUAGES="en,ar,pl,cy")
 
 
 @pytest.fixture
@@ -54,8 +53,8 @@ def test_the_page_offers_the_translated_languages_by_their_own_names(officer_cli
     assert "English is always offered." in text
     assert 'lang="ar"' in html and "العربية" in text and "Arabic" in text
     assert 'lang="pl"' in html and "polski" in text and "Polish" in text
-    assert "Waiting for a translation" in text and "Urdu" in text
-    assert 'name="languages" type="checkbox" value="ur"' not in html
+    assert "Waiting for a translation" in text and "Welsh" in text
+    assert 'name="languages" type="checkbox" value="cy"' not in html
     # Nothing chosen yet: every translated language is offered, so every box is ticked.
     assert 'value="ar" checked' in html and 'value="pl" checked' in html
 
@@ -96,20 +95,23 @@ def test_someone_who_chose_a_language_no_longer_offered_gets_the_default(officer
 
 
 def test_a_language_without_a_translation_cannot_be_chosen(officer_client, db):
-    response = officer_client.submit(PAGE, {"languages": ["ar", "ur"]})
-    assert "The portal has no translation for 'ur', so it cannot be offered" in visible_text(response.data)
+    response = officer_client.submit(PAGE, {"languages": ["ar", "cy"]})
+    assert "The portal has no translation for 'cy', so it cannot be offered" in visible_text(response.data)
     assert db.session.get(Setting, APPLICANT_LANGUAGES) is None
 
 
 def test_a_language_chosen_earlier_whose_translation_was_removed_is_not_offered(multilingual, db):
-    settings.change_setting(APPLICANT_LANGUAGES, ["en", "ar", "ur"], by=None)
+    settings.change_setting(APPLICANT_LANGUAGES, ["en", "ar", "cy"], by=None)
     db.session.commit()
     html = multilingual.test_client().get("/sign-in").data.decode()
-    assert 'hreflang="ar"' in html and 'hreflang="ur"' not in html and 'hreflang="pl"' not in html
+    assert 'hreflang="ar"' in html and 'hreflang="cy"' not in html and 'hreflang="pl"' not in html
 
 
-def test_with_english_alone_the_page_says_there_is_nothing_to_choose(client, login_as):
-    login_as("officer")
+def test_with_english_alone_the_page_says_there_is_nothing_to_choose(make_app, make_user, tmp_path):
+    english_only = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "no-translations"))
+    officer = make_user(roles={Role.OFFICER})
+    client = english_only.test_client()
+    client.submit("/sign-in", {"email": officer.email, "password": DEFAULT_PASSWORD})
     text = visible_text(client.get(PAGE).data)
     assert "English is always offered." in text
     assert "There are no other translations yet." in text
