@@ -30,7 +30,7 @@ from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Table, func, 
 from sqlalchemy.engine import Connection
 
 from portal.db import Base
-from portal.storage import LocalStorage, Storage, StorageError
+from portal.storage import KEY_PATTERN, LocalStorage, S3Storage, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,11 @@ def _put(storage: Storage, key: str, data: bytes) -> None:
     put = getattr(storage, "put", None)
     if callable(put):
         put(key, data)
+        return
+    if isinstance(storage, S3Storage):
+        if not KEY_PATTERN.fullmatch(key):
+            raise BackupError(f"unexpected storage key {key!r}")
+        storage.client.put_object(Bucket=storage.bucket, Key=key, Body=data, ContentType="application/octet-stream")
         return
     if not isinstance(storage, LocalStorage):
         raise BackupError(f"cannot restore files into {type(storage).__name__}: it has no put(key, data)")

@@ -20,6 +20,7 @@ from portal.models import FilePurpose, Organisation, Round
 from portal.services import backup, files
 from portal.storage import get_storage
 from tests.conftest import make_test_config
+from tests.services.test_storage_s3 import BUCKET, aws  # noqa: F401 - the moto fixture
 from tests.unit import test_filetypes as samples
 
 
@@ -177,3 +178,13 @@ def test_every_column_that_names_a_stored_file_is_backed_up():
         if isinstance(column.type, String) and (column.name == "key" or column.name.endswith("_key"))
     }
     assert named_like_a_key - {("settings", "key")} == set(backup.FILE_KEY_COLUMNS.items())
+
+
+@pytest.mark.usefixtures("aws")
+def test_files_go_back_under_their_own_keys_in_a_bucket_too():
+    storage = get_storage({"STORAGE_BACKEND": "s3", "S3_BUCKET": BUCKET, "S3_REGION": "eu-west-2"})
+    key = "letters/ab12/" + "0" * 32
+    backup._put(storage, key, samples.PDF)
+    assert storage.read(key) == samples.PDF
+    with pytest.raises(backup.BackupError, match="unexpected storage key"):
+        backup._put(storage, "../outside", b"x")
