@@ -235,3 +235,36 @@ def test_a_member_who_is_not_an_owner_cannot_invite(app, client, db, own_group, 
         f"{base}/invitations", data={"csrf_token": csrf_token_from(page.data), "email": "x@example.org"}
     )
     assert response.status_code == 403
+
+
+def test_letters_download_as_attachments_for_the_group_and_for_officers(
+    app, client, db, login_as, make_award, make_user
+):
+    from portal.domain.awards import LetterKind
+    from portal.models import Letter
+    from portal.storage import get_storage
+
+    amina = login_as("applicant", full_name="Amina Khan")
+    award = make_award()
+    award.application.organisation.members[0].user_id = amina.id
+    key = get_storage(app.config).save(samples.PDF, prefix="letters")
+    letter = Letter(
+        application=award.application, award=award, kind=LetterKind.AWARD, version=1, template_name="award.html",
+        context={}, storage_key=key, sha256="0" * 64, size=len(samples.PDF),
+    )  # fmt: skip
+    db.session.add(letter)
+    db.session.commit()
+    reference = award.application.reference
+    officer = make_user(roles={Role.OFFICER})
+    officers = app.test_client()
+    officers.submit("/sign-in", {"email": officer.email, "password": PASSWORD})
+    for who, url, name in [
+        (client, f"/applicant/letters/{letter.id}.pdf", f"{reference}-award-letter.pdf"),
+        (officers, f"/officers/letters/{letter.id}.pdf", f"{reference}-award-letter-v1.pdf"),
+    ]:
+        download = who.get(url)
+        assert download.data == samples.PDF, url
+        assert download.headers["Content-Type"] == "application/pdf"
+        assert parse_options_header(download.headers["Content-Disposition"]) == ("attachment", {"filename": name})
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in download.headers["Cache-Control"]
