@@ -45,6 +45,11 @@ def test_applicant_pages_read_right_to_left(
         page.get_by_role("link", name=name).click()
     _check(page, "home", language)
 
+    page.goto(f"/rounds/{round_.id}/eligibility/group")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()  # radios with an error
+    _check(page, "radios-errors", language)
+
     page.goto("/sign-in")
     assert page.locator("h1").inner_text() == sign_in
     with page.expect_navigation():
@@ -63,6 +68,8 @@ def test_applicant_pages_read_right_to_left(
     _check(page, "task-list", language)
     page.goto(f"/applicant/applications/{application.id}/project")
     _check(page, "section", language)
+    page.goto(f"/applicant/applications/{application.id}/declarations")
+    _check(page, "checkboxes", language)
 
     with page.expect_navigation():
         page.get_by_role("link", name=english).click()
