@@ -2,11 +2,12 @@
 
 The export holds every row that is about the person or that they wrote: their account and roles,
 sign-in sessions, memberships and the organisations they belong to, invitations, applications they
-started, submitted or declared, messages they wrote, files they uploaded, returns they sent, awards
+started, submitted or entered, messages they wrote, files they uploaded, returns they sent, awards
 they accepted, e-mails sent to them, call-back requests, held forms, panel membership with their
 reviews, scores, comments, conflicts and interests, and the audit events they caused or that are
-about them. Secrets are never exported (password and token hashes, the two-factor secret: the export
-says whether they are set); bank account numbers are masked.
+about them. Rows are found by the person's account or e-mail address, never by name (a namesake's
+data must not leak). Secrets are never exported (password and token hashes, the two-factor secret:
+the export says whether they are set); bank account numbers are masked.
 """
 
 from __future__ import annotations
@@ -135,7 +136,6 @@ def _about_user(user: User) -> dict[str, Any]:
                     Application.created_by_id == uid,
                     Application.submitted_by_id == uid,
                     Application.entered_by_id == uid,
-                    Application.declared_by_name == user.full_name,
                 )
             )
             .order_by(Application.id)

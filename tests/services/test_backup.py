@@ -80,6 +80,10 @@ def elsewhere(tmp_path: Path, worker_id: str):  # noqa: ANN201
     with other.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    if url:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def restore_into(other, folder: Path):  # noqa: ANN001, ANN201

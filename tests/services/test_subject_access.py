@@ -27,6 +27,8 @@ def test_an_applicant_gets_everything_held_about_them(
     group = make_organisation(members=[amina], name="Sparkhill Women's Circle")
     application = make_application(organisation=group, applicant=amina, submit=True)
     make_application(applicant=bilal, submit=True)  # someone else's
+    namesake = make_user(full_name="Amina Khan", email="other.amina@example.org", roles={Role.APPLICANT})
+    make_application(applicant=namesake, submit=True)  # declared by another "Amina Khan"
     db.session.add_all(
         [
             ApplicationMessage(
@@ -62,7 +64,7 @@ def test_an_applicant_gets_everything_held_about_them(
     text = json.dumps(data)
     for secret in ("password_hash", "token_hash", "two_factor_secret", "code_hash"):
         assert secret not in text
-    assert "Bilal" not in text and "bilal@example.org" not in text
+    assert "Bilal" not in text and "bilal@example.org" not in text and "other.amina" not in text
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.data_exported"))
     assert (event.object_type, event.object_id) == ("users", amina.id)
 
