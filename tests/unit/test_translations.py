@@ -108,3 +108,19 @@ def test_a_merge_refuses_a_translation_that_drops_a_placeholder_and_keeps_the_re
     assert result.merged == 1 and result.unknown == ["Unknown"]
     assert [p.msgid for p in result.rejected] == ["Hello %(name)s,"]
     assert catalog["Continue"].string == "متابعة" and catalog["Hello %(name)s,"].string == ""
+
+
+def test_the_missing_command_writes_a_fragment_a_translator_can_fill(tmp_path, capsys):
+    from babel.messages.pofile import read_po
+
+    from portal.translations_cli import main
+
+    target = tmp_path / "ar.po"
+    assert main(["missing", "ar", "--all", "-o", str(target)]) == 0
+    with target.open("rb") as handle:
+        fragment = read_po(handle)
+    assert fragment.locale.language == "ar" and fragment.num_plurals == 6
+    entries = [m for m in fragment if m.id]
+    assert entries, "officer pages are not all translated, so --all lists some strings"
+    assert all(not any(m.string) if isinstance(m.string, tuple) else m.string == "" for m in entries)
+    assert "strings to translate" in capsys.readouterr().err
