@@ -21,8 +21,11 @@ def init_app(app: Flask) -> None:
         from portal.storage import get_storage
 
         try:
-            with db.engine.connect() as conn, conn.begin():  # one consistent read of every table
-                manifest = make_backup(conn, get_storage(current_app.config), output, now=utcnow())
+            with db.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":  # one snapshot for every table, as pg_dump takes
+                    conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+                with conn.begin():
+                    manifest = make_backup(conn, get_storage(current_app.config), output, now=utcnow())
         except BackupError as error:
             raise click.ClickException(str(error)) from error
         rows = sum(entry["rows"] for entry in manifest["tables"].values())
