@@ -7,6 +7,9 @@ import shlex
 import shutil
 import sys
 import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,25 +66,31 @@ def run(args: argparse.Namespace) -> int:
 
         load = pages.Load(duration=plan.duration, connections=plan.connections)
         results["pages"] = {}
+        errors = results["errors"] = {}
         for name in names:
             info = sets[name]
-            targets = data.page_targets(info["database_url"], info["storage"])
-            results["data"][name]["moderation_eois"] = targets["moderation_eois"]
-            env = portal_env(info["database_url"], info["storage"])
-            with gunicorn(env, work / f"gunicorn-{name}.log") as url:
-                say(f"Pages under load, {name} data ({plan.duration} s a page) …")
-                results["pages"][name] = pages.measure(url, targets, load)
-                if sets["large"] is info:  # last: it adds to the data
-                    say(f"The deadline surge ({plan.applicants} applicants) …")
-                    results["surge"] = surge.run(
-                        url, info["database_url"], info["storage"], applicants=plan.applicants, idle=plan.idle
-                    )
-        results["pages"].setdefault("large", results["pages"]["small"])
+            with section(errors, f"pages ({name} data)"):
+                targets = data.page_targets(info["database_url"], info["storage"])
+                results["data"][name]["moderation_eois"] = targets["moderation_eois"]
+                env = portal_env(info["database_url"], info["storage"])
+                with gunicorn(env, work / f"gunicorn-{name}.log") as url:
+                    say(f"Pages under load, {name} data ({plan.duration} s a page) …")
+                    with section(errors, f"pages ({name} data)"):
+                        results["pages"][name] = pages.measure(url, targets, load)
+                    if sets["large"] is info:  # last: it adds to the data
+                        say(f"The deadline surge ({plan.applicants} applicants) …")
+                        with section(errors, "surge"):
+                            results["surge"] = surge.run(
+                                url, info["database_url"], info["storage"], applicants=plan.applicants, idle=plan.idle
+                            )
+        if "small" in results["pages"]:
+            results["pages"].setdefault("large", results["pages"]["small"])
 
         say(f"PDFs ({plan.letters} letters) …")
-        results["pdfs"] = pdfs.measure(
-            sets["large"]["database_url"], sets["large"]["storage"], single=plan.single, batch=plan.letters
-        )
+        with section(errors, "pdfs"):
+            results["pdfs"] = pdfs.measure(
+                sets["large"]["database_url"], sets["large"]["storage"], single=plan.single, batch=plan.letters
+            )
     finally:
         if not args.keep_data:
             for name in names:
@@ -100,7 +109,18 @@ def run(args: argparse.Namespace) -> int:
         command = "python -m benchmarks " + shlex.join(sys.argv[1:])
         Path(args.markdown).write_text(report.markdown(results, rows, command))
         say(f"Results written to {args.markdown}")
-    return 0
+    for where, error in results["errors"].items():
+        say(f"\n{where} failed:\n{error}")
+    return 1 if results["errors"] else 0
+
+
+@contextmanager
+def section(errors: dict[str, str], name: str) -> Iterator[None]:
+    """Run one benchmark; if it fails, note why and go on with the others (its figures stay empty)."""
+    try:
+        yield
+    except Exception:  # noqa: BLE001 - reported at the end, and the run exits with 1
+        errors.setdefault(name, traceback.format_exc(limit=6))
 
 
 def say(text: str) -> None:

@@ -69,51 +69,52 @@ def machine() -> dict:
 
 
 def figures(results: dict) -> list[Figure]:
-    """Every figure of the issue, with its goal."""
+    """Every figure of the issue, with its goal (no value where a benchmark failed)."""
     out: list[Figure] = []
     pages = results.get("pages", {})
-    small, large = pages.get("small", {}), pages.get("large", {})
-    if large:
-        floor = large["floor"]["rps"]
-        out.append(Figure("floor req/s (large data)", floor, "req/s", note="base layout, fixed context"))
-        for name, _role, label in PAGES:
-            page, base = large["pages"][name], small["pages"][name]
-            out += [
-                Figure(f"{name} req/s", page["rps"], "req/s", note=label),
-                Figure(f"{name} p50/p95/p99", page["p95_ms"], "ms (p95)", note=_percentiles(page)),
-                Figure(f"{name} ratio to floor", _ratio(page["rps"], floor), "x", ">= 0.5"),
-                Figure(f"{name} p95 large/small", _ratio(page["p95_ms"], base["p95_ms"]), "x", "<= 2"),
-                Figure(f"{name} responses not 200", page["not_200"] + page["socket_errors"], "", "== 0"),
-            ]
-    pdf = results.get("pdfs")
-    if pdf:
+    small, large = pages.get("small", {}).get("pages", {}), pages.get("large", {}).get("pages", {})
+    floor = pages.get("large", {}).get("floor", {}).get("rps")
+    out.append(Figure("floor req/s (large data)", floor, "req/s", note="base layout, fixed context"))
+    for name, _role, label in PAGES:
+        page, base = large.get(name, {}), small.get(name, {})
+        bad = None if not page else page["not_200"] + page["socket_errors"]
         out += [
-            Figure("award letter, our pipeline", pdf["letter_pipeline_ms"], "ms"),
-            Figure("award letter, WeasyPrint directly", pdf["letter_weasyprint_ms"], "ms"),
-            Figure("letter pipeline / WeasyPrint", pdf["letter_overhead_ratio"], "x", "<= 1.2"),
-            Figure(
-                f"batch of {pdf['batch_letters']}: sequential / job pool",
-                pdf["batch_speedup"],
-                "x",
-                ">= 1.7",
-                f"{pdf['batch_sequential_s']} s / {pdf['batch_pool_s']} s",
-            ),
-            Figure("memory growth per letter (one process)", pdf["rss_growth_kb_per_letter"], "KB", "<= 20"),
-            Figure("memory growth per letter (job pool)", pdf["pool_rss_growth_kb_per_letter"], "KB", "<= 20"),
+            Figure(f"{name} req/s", page.get("rps"), "req/s", note=label),
+            Figure(f"{name} p50/p95/p99", page.get("p95_ms"), "ms (p95)", note=_percentiles(page)),
+            Figure(f"{name} ratio to floor", _ratio(page.get("rps"), floor), "x", ">= 0.5"),
+            Figure(f"{name} p95 large/small", _ratio(page.get("p95_ms"), base.get("p95_ms")), "x", "<= 2"),
+            Figure(f"{name} responses not 200", bad, "", "== 0"),
         ]
-    surge = results.get("surge")
-    if surge:
-        out += [
-            Figure("surge: applicants who sent their EOI", surge["completed"], "", f">= {surge['applicants']}"),
-            Figure("surge: wall time", surge["wall_seconds"], "s", "<= 600"),
-            Figure("surge: EOIs lost", surge["lost"], "", "== 0"),
-            Figure("surge: duplicates", surge["duplicates"], "", "== 0"),
-            Figure("surge: server errors", surge["server_errors"], "", "== 0", f"of {surge['requests']} requests"),
-            Figure("surge: recordings missing", surge["recordings_missing"], "", "== 0"),
-            Figure("surge: submit p95, idle", surge["idle_submit_p95_ms"], "ms"),
-            Figure("surge: submit p95, surge", surge["surge_submit_p95_ms"], "ms"),
-            Figure("surge: submit p95 surge / idle", surge["submit_p95_ratio"], "x"),
-        ]
+    pdf = results.get("pdfs", {})
+    letters = results.get("plan", {}).get("letters", "")
+    out += [
+        Figure("award letter, our pipeline", pdf.get("letter_pipeline_ms"), "ms"),
+        Figure("award letter, WeasyPrint directly", pdf.get("letter_weasyprint_ms"), "ms"),
+        Figure("letter pipeline / WeasyPrint", pdf.get("letter_overhead_ratio"), "x", "<= 1.2"),
+        Figure(
+            f"batch of {letters}: sequential / job pool",
+            pdf.get("batch_speedup"),
+            "x",
+            ">= 1.7",
+            f"{pdf['batch_sequential_s']} s / {pdf['batch_pool_s']} s" if pdf else "",
+        ),
+        Figure("memory growth per letter (one process)", pdf.get("rss_growth_kb_per_letter"), "KB", "<= 20"),
+        Figure("memory growth per letter (job pool)", pdf.get("pool_rss_growth_kb_per_letter"), "KB", "<= 20"),
+    ]
+    surge = results.get("surge", {})
+    applicants = results.get("plan", {}).get("applicants", 0)
+    requests = f"of {surge['requests']} requests" if surge else ""
+    out += [
+        Figure("surge: applicants who sent their EOI", surge.get("completed"), "", f">= {applicants}"),
+        Figure("surge: wall time", surge.get("wall_seconds"), "s", "<= 600"),
+        Figure("surge: EOIs lost", surge.get("lost"), "", "== 0"),
+        Figure("surge: duplicates", surge.get("duplicates"), "", "== 0"),
+        Figure("surge: server errors", surge.get("server_errors"), "", "== 0", requests),
+        Figure("surge: recordings missing", surge.get("recordings_missing"), "", "== 0"),
+        Figure("surge: submit p95, idle", surge.get("idle_submit_p95_ms"), "ms"),
+        Figure("surge: submit p95, surge", surge.get("surge_submit_p95_ms"), "ms"),
+        Figure("surge: submit p95 surge / idle", surge.get("submit_p95_ratio"), "x"),
+    ]
     return out
 
 
@@ -122,7 +123,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _percentiles(page: dict) -> str:
-    return f"{page['p50_ms']:.1f} / {page['p95_ms']:.1f} / {page['p99_ms']:.1f} ms"
+    values = [page.get(key) for key in ("p50_ms", "p95_ms", "p99_ms")]
+    return " / ".join("-" if v is None else f"{v:.1f}" for v in values) + " ms"
 
 
 def _value(figure: Figure) -> str:
@@ -147,6 +149,10 @@ def write_json(results: dict, rows: list[Figure], path: Path) -> None:
 def markdown(results: dict, rows: list[Figure], command: str) -> str:
     m = results["machine"]
     quiet = "quiet" if results["machine_end"]["load_average"][0] < 1.5 and m["load_average"][0] < 1.5 else "BUSY"
+    failed = [
+        f"**{where} failed** (its figures are empty): `{error.strip().splitlines()[-1]}`"
+        for where, error in results.get("errors", {}).items()
+    ]
     lines = [
         "# Benchmark results",
         "",
@@ -156,6 +162,7 @@ def markdown(results: dict, rows: list[Figure], command: str) -> str:
         f"load average {m['load_average'][0]} at the start and {results['machine_end']['load_average'][0]} "
         f"at the end ({quiet}: figures from a busy machine are only indicative).",
         "",
+        *(line for failure in failed for line in (failure, "")),
         "| figure | value | unit | goal | result | note |",
         "|---|---|---|---|---|---|",
     ]

@@ -94,7 +94,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, timeout: float = 60) -> Iterator[str]:
+def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, timeout: float = 180) -> Iterator[str]:
     """The portal under gunicorn (sync workers) on a free port of 127.0.0.1; yields its base URL and
     stops it (the whole process group) however the block ends."""
     port = free_port()
@@ -120,7 +120,11 @@ def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, timeout: 
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(base, process, timeout)
+            try:
+                _wait_until_up(base, process, timeout)
+            except RuntimeError as error:
+                tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-15:])
+                raise RuntimeError(f"{error}; the end of its log:\n{tail}") from None
             yield base
         finally:
             _stop(process)
