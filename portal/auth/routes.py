@@ -69,7 +69,8 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     form = SignOutForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
+    half_signed_in = web_sessions.pending_sign_in() is not None
+    if form.validate_on_submit() and (current_user.is_authenticated or half_signed_in):
         web_sessions.sign_out()
         db.session.commit()
         flash(_("You have signed out."), "success")

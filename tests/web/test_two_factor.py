@@ -282,3 +282,13 @@ def test_code_attempts_are_rate_limited(client, make_user):
     assert blocked.status_code == 429
     assert page_title(blocked.data).startswith("Error: Too many attempts")
     assert "Wait a few minutes, then try again." in visible_text(blocked.data)
+
+
+def test_signing_out_before_setting_it_up_forgets_the_password_step(client, make_user):
+    officer = make_user(roles={Role.OFFICER}, two_factor=False)
+    password_step(client, officer)
+    page = client.get(SET_UP)
+    response = client.post("/sign-out", data={"csrf_token": csrf_token_from(page.data)})
+    assert response.headers["Location"] == "/"
+    assert "You have signed out." in visible_text(client.get("/").data)
+    assert client.get(SET_UP).headers["Location"] == "/sign-in"
