@@ -12,12 +12,25 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
+from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from portal.domain.dates import DateProblem, parse_date, parse_time
 
 PARTS = ("day", "month", "year")
+MAX_WHOLE_NUMBER_LENGTH = 12
+
+
+class IntegerField(_WTFormsIntegerField):
+    """WTForms' whole-number field, refusing absurdly long numbers as "not a number" before
+    WTForms' range check turns them into a float (OverflowError: a server error, found by fuzzing)."""
+
+    def process_formdata(self, valuelist) -> None:  # noqa: ANN001
+        if valuelist and len(str(valuelist[0]).strip()) > MAX_WHOLE_NUMBER_LENGTH:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
 
 
 class DateInputField(Field):
@@ -113,10 +126,12 @@ class MoneyField(StringField):
             amount = Decimal(text)
         except InvalidOperation as exc:
             raise StopValidation(_l("Enter an amount in pounds, like 5000 or 2500.50")) from exc
+        if not amount.is_finite():  # "NaN", "Infinity": Decimal reads them, nobody means them
+            raise StopValidation(_l("Enter an amount in pounds, like 5000 or 2500.50"))
         if amount < 0:
             raise StopValidation(_l("The amount cannot be less than 0"))
+        if amount > self.maximum:  # before quantize, which fails on numbers like 1e309
+            raise StopValidation(_l("The amount is too large"))
         if amount != amount.quantize(Decimal("0.01")):
             raise StopValidation(_l("The amount can only have pence after the point, like 2500.50"))
-        if amount > self.maximum:
-            raise StopValidation(_l("The amount is too large"))
         self.decimal = amount

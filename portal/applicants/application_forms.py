@@ -23,7 +23,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
@@ -33,7 +32,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.fields import MoneyField
+from portal.fields import IntegerField, MoneyField
 from portal.forms import PortalForm
 
 BUDGET_ROWS = 8

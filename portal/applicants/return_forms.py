@@ -17,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     StringField,
@@ -27,7 +26,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.domain.returns import LABELS, Consent
-from portal.fields import MoneyField
+from portal.fields import IntegerField, MoneyField
 from portal.forms import PortalForm, monitoring_field
 from portal.templating import uk_date
 

@@ -205,7 +205,9 @@ def _legal_form(value: Any) -> tuple[bool, LegalForm | None]:
 
 def _area(value: Any, rules: RoundRules) -> tuple[bool, frozenset[int], bool]:
     chosen = _as_list(value)
-    ids = frozenset(int(v) for v in chosen if v.isdigit() and int(v) in rules.locality_ids)
+    ids = frozenset(
+        int(v) for v in chosen if v.isascii() and v.isdigit() and len(v) < 10 and int(v) in rules.locality_ids
+    )
     outside = OUTSIDE_AREA in chosen
     return bool(ids or outside), ids, outside
 

@@ -21,7 +21,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -33,7 +32,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from portal.domain.awards import LABELS, PaymentTrigger, ReturnKind
 from portal.domain.measures import MeasureKind
 from portal.domain.workflow import AwardStatus
-from portal.fields import DateInputField, MoneyField
+from portal.fields import DateInputField, IntegerField, MoneyField
 from portal.forms import PortalForm
 
 EMPTY_ROWS = 2
@@ -224,7 +223,7 @@ class PaymentRow(Form):
             value = Decimal(text)
         except InvalidOperation:
             value = None
-        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        if value is None or not value.is_finite() or value.adjusted() > 6 or value != value.quantize(Decimal("0.01")):
             field.errors.append(_l("Enter the percentage as a number, like 50 or 33.33"))
             return
         self.percent = value

@@ -14,8 +14,8 @@ from wtforms.validators import AnyOf, InputRequired, Length, StopValidation, Val
 from portal.domain import criteria as rules
 from portal.forms import PortalForm
 
-_WHOLE_NUMBER = re.compile(r"^-?\d+$")
-_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+_WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+_DECIMAL = re.compile(r"^-?([0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6})$")
 
 
 def _translated(message) -> str:  # noqa: ANN001 - a domain Message

@@ -344,7 +344,11 @@ def _start_on_behalf(round_, form: forms.AssistedStartForm):  # noqa: ANN001, AN
             return None
     else:
         value = form.organisation.data or ""
-        organisation = db.session.get(Organisation, int(value)) if value.isdigit() else None
+        organisation = (
+            db.session.get(Organisation, int(value))
+            if value.isascii() and value.isdigit() and len(value) < 10
+            else None
+        )
         if organisation is None:
             form.organisation.errors.append(_("Choose the group, or a new group"))
             return None

@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from portal.domain.dates import DateProblem, local_to_utc
 from portal.domain.panel import LABELS, MemberKind
-from portal.fields import DateInputField, TimeField
+from portal.fields import DateInputField, IntegerField, TimeField
 from portal.forms import PortalForm
 
 

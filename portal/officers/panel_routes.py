@@ -235,7 +235,9 @@ def assign_review(round_id: int, application_id: int):
     form = forms.AssignForm(prefix=f"eoi{application.id}")
     if form.validate_on_submit():
         value = form.member.data or ""
-        member = db.session.get(PanelMember, int(value)) if value.isdigit() else None
+        member = (
+            db.session.get(PanelMember, int(value)) if value.isascii() and value.isdigit() and len(value) < 10 else None
+        )
         if member is None or member.panel_id != panel.id:
             form.member.errors.append(_("Choose a panel member"))
         else:

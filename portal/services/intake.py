@@ -61,7 +61,7 @@ class IntakeFilters:
 
         def number(name: str) -> int | None:
             value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
         status = args.get("status") or ""
         assisted = {"yes": True, "no": False}.get(args.get("assisted") or "")

@@ -185,7 +185,7 @@ def _clean_figures(
         if measure.kind == MeasureKind.NUMERIC:
             if isinstance(value, str):
                 value = value.strip().replace(",", "")
-                value = int(value) if value.isdigit() else (value or None)
+                value = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else (value or None)
             if isinstance(value, str | bool) or (isinstance(value, int) and value < 0):
                 problems[field] = _l("Enter a whole number of %(unit)s, like 25 (0 if none)", unit=measure.unit)
             elif isinstance(value, int) and value > NUMBER_LIMIT:
