@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
+from portal.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ def init_app(app: Flask) -> None:
         if error.code in PAGES:
             return render_error(error.code)
         return error
+
+    @app.errorhandler(StorageError)
+    def _file_missing(error: StorageError):  # noqa: ANN202
+        # A record whose file is gone from storage (lost, or removed by the retention command):
+        # the person is told it is not there; operators see it in the log.
+        log.error("stored file missing on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        return render_error(404)
 
     @app.errorhandler(Exception)
     def _server_error(error: Exception):  # noqa: ANN202

@@ -268,3 +268,20 @@ def test_letters_download_as_attachments_for_the_group_and_for_officers(
         assert parse_options_header(download.headers["Content-Disposition"]) == ("attachment", {"filename": name})
         assert download.headers["X-Content-Type-Options"] == "nosniff"
         assert "no-store" in download.headers["Cache-Control"]
+
+
+def test_a_file_missing_from_storage_is_not_found_and_logged_not_a_server_error(app, client, sign_in, caplog):
+    from portal.extensions import db
+    from portal.models import User
+    from portal.storage import get_storage
+    from tests.helpers import page_title
+    from tests.world import build_world
+
+    world = build_world()
+    stored = db.session.get(StoredFile, world.document)
+    get_storage(app.config).delete(stored.key)
+    sign_in(db.session.get(User, world.applicant_a))
+    response = client.get(f"/applicant/files/{world.document}")
+    assert response.status_code == 404
+    assert page_title(response.data).startswith("Error: Page not found")
+    assert any("stored file missing" in record.getMessage() for record in caplog.records)
