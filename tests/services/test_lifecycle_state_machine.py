@@ -1,0 +1,472 @@
+"""The grant lifecycle as a hypothesis state machine: applicants, panel members and an officer
+drive the real services in any order (EOI → screening → panel → decision → release → letter →
+offer → returns) and after every step the invariants hold:
+
+- a refused step (``ServiceError``) changes nothing;
+- no score from a member with a conflict (declared, or in their register of interests);
+- no letter without a decision;
+- a work stream's funded amounts above its budget only with a recorded override reason;
+- exactly one audit event per status transition, of the kind that transition records;
+- statuses only move along the tables in ``portal/domain/workflow.py``;
+- submitted versions (of applications and of returns) never change.
+
+CI runs a few examples (``PORTAL_STATE_MACHINE_EXAMPLES``, ``PORTAL_STATE_MACHINE_STEPS``);
+``benchmarks/`` may run more with the same variables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from decimal import Decimal
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from sqlalchemy import func, select
+
+from portal.domain.panel import CommentAudience, ConflictKind, InterestKind, Recommendation
+from portal.domain.roles import Role
+from portal.domain.workflow import (
+    APPLICATION_TRANSITIONS,
+    AWARD_TRANSITIONS,
+    DECISION_TRANSITIONS,
+    RETURN_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    ApplicationStatus,
+    AwardStatus,
+    DecisionOutcome,
+    ReturnStatus,
+    ReviewStatus,
+    RoundStatus,
+)
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationVersion,
+    AuditEvent,
+    Award,
+    ConflictDeclaration,
+    FundingDecision,
+    Interest,
+    Letter,
+    Organisation,
+    OutputReturn,
+    PanelMember,
+    ReturnVersion,
+    Review,
+    Round,
+    Score,
+    User,
+    WorkStream,
+)
+from portal.services import (
+    ServiceError,
+    applications,
+    assignments,
+    decisions,
+    funding,
+    letters,
+    panels,
+    reviews,
+    screening,
+)
+
+from tests import factories
+from tests.conftest import _empty_tables
+
+EXAMPLES = int(os.environ.get("PORTAL_STATE_MACHINE_EXAMPLES", "10"))
+STEPS = int(os.environ.get("PORTAL_STATE_MACHINE_STEPS", "30"))
+STREAM_BUDGET = Decimal("5000")  # an EOI asks for £3,000: funding two goes over
+LINKS = letters.LetterLinks(
+    offer=lambda a: f"http://localhost/offer/{a.id}", download=lambda x: f"http://localhost/{x.id}"
+)
+FAKE_PDF = b"%PDF-1.7 state machine letter"  # the real renderer is slow; its checks are all in prepare_letter
+
+# The audit actions that record each status transition (target status → actions).
+APPLICATION_ACTIONS = {
+    ApplicationStatus.DRAFT: {"application.started"},
+    ApplicationStatus.SUBMITTED: {"application.submitted"},
+    ApplicationStatus.ELIGIBLE: {"application.screened_eligible"},
+    ApplicationStatus.INELIGIBLE: {"application.screened_ineligible"},
+    ApplicationStatus.WITH_PANEL: {"review.assigned"},
+    ApplicationStatus.SCORED: {"application.scored", "application.scoring_finished"},
+    ApplicationStatus.DECIDED: {"decision.recorded"},
+    ApplicationStatus.WITHDRAWN: {"application.withdrawn"},
+}
+REVIEW_ACTIONS = {
+    None: {"review.assigned"},
+    ReviewStatus.DRAFT: {"review.saved"},
+    ReviewStatus.SUBMITTED: {"review.submitted"},
+    ReviewStatus.REOPENED: {"review.reopened"},
+}
+AWARD_ACTIONS = {
+    None: {"award.created"},
+    AwardStatus.ACCEPTED: {"award.accepted"},
+    AwardStatus.DECLINED: {"award.declined"},
+}
+index = st.integers(min_value=0, max_value=20)
+
+
+def _pick(ids: list, i: int):  # noqa: ANN202
+    return ids[i % len(ids)] if ids else None
+
+
+def _statuses() -> dict[tuple[str, int], object]:
+    """Every record with a lifecycle, and where it is now."""
+    found: dict[tuple[str, int], object] = {}
+    for kind, model, column in (
+        ("round", Round, Round.status),
+        ("application", Application, Application.status),
+        ("review", Review, Review.status),
+        ("award", Award, Award.status),
+        ("return", OutputReturn, OutputReturn.status),
+    ):
+        for row_id, status in db.session.execute(select(model.id, column)):
+            found[(kind, row_id)] = status
+    for application_id, outcome in db.session.execute(select(FundingDecision.application_id, FundingDecision.outcome)):
+        found[("decision", application_id)] = outcome
+    return found
+
+
+def _fingerprint() -> dict[str, object]:
+    """Enough of the database to tell whether a step changed anything: every table's row count,
+    every status and the last audit event."""
+    counts = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+    return {"counts": counts, "statuses": _statuses()}
+
+
+def _application_of(event: AuditEvent) -> int | None:
+    if event.object_type == Application.__tablename__:
+        return event.object_id
+    return (event.after or {}).get("application_id") or (event.before or {}).get("application_id")
+
+
+class Lifecycle(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        db.session.rollback()
+        _empty_tables()
+        db.session.expunge_all()
+        self.officer = factories.make_user(roles={Role.OFFICER}).id
+        round_ = factories.make_round(work_streams=1, criteria=2)
+        round_.work_streams[0].budget = STREAM_BUDGET
+        self.round = round_.id
+        officer = db.session.get(User, self.officer)
+        panel = panels.ensure_panel(round_, by=officer)
+        panel.minimum_reviewers = 2
+        self.applicants: list[int] = []
+        self.organisations: list[int] = []
+        for _ in range(3):
+            applicant = factories.make_user(roles={Role.APPLICANT})
+            organisation = factories.make_organisation(members=[applicant])
+            self.applicants.append(applicant.id)
+            self.organisations.append(organisation.id)
+        self.members: list[int] = []
+        for _ in range(3):
+            user = factories.make_user(roles={Role.PANEL_MEMBER})
+            member = panels.add_member(panel, user, kind="resident", profile=None, by=officer)
+            self.members.append(member.id)
+        # The third member is a trustee of the first group: never to score its EOIs.
+        conflicted = db.session.get(PanelMember, self.members[2])
+        panels.add_interest(
+            conflicted.user,
+            db.session.get(Organisation, self.organisations[0]),
+            kind=InterestKind.TRUSTEE,
+            note=None,
+            by=conflicted.user,
+        )
+        db.session.commit()
+        self.versions: dict[tuple[str, int], tuple[str, str]] = {}
+        self.last_event = db.session.scalar(select(func.max(AuditEvent.id))) or 0
+        self.before = _statuses()
+        self.transitions_seen: set[tuple[str, object, object]] = set()
+
+    # --- running one step ------------------------------------------------------------------------
+
+    def _step(self, action) -> bool:  # noqa: ANN001
+        """Run ``action`` as a route would: commit on success; a refusal must change nothing."""
+        before = _fingerprint()
+        try:
+            action()
+        except ServiceError:
+            after = _fingerprint()
+            assert after == before, "a refused step changed the data"
+            db.session.rollback()
+            return False
+        db.session.commit()
+        self._check_transitions()
+        return True
+
+    def _check_transitions(self) -> None:
+        now = _statuses()
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.id > self.last_event)).all()
+        tables = {
+            "round": ROUND_TRANSITIONS,
+            "application": APPLICATION_TRANSITIONS,
+            "review": REVIEW_TRANSITIONS,
+            "decision": DECISION_TRANSITIONS,
+            "award": AWARD_TRANSITIONS,
+            "return": RETURN_TRANSITIONS,
+        }
+        first = {
+            "round": None,
+            "application": ApplicationStatus.DRAFT,
+            "review": ReviewStatus.NOT_STARTED,
+            "award": AwardStatus.OFFERED,
+            "return": ReturnStatus.DUE,
+        }
+        for key, status in now.items():
+            kind, row_id = key
+            old = self.before.get(key)
+            if key not in self.before:
+                if kind == "decision":
+                    assert (None, status) in DECISION_TRANSITIONS, f"{key} starts at {status}"
+                elif kind != "round":
+                    assert status == first[kind], f"{key} starts at {status}, not {first[kind]}"
+                    old = None
+            elif old == status:
+                continue
+            elif kind != "decision":
+                assert (old, status) in tables[kind], f"{key} moved {old} → {status}: not in the table"
+            self.transitions_seen.add((kind, old, status))
+            self._check_one_event(kind, row_id, old, status, events)
+        self._check_no_stray_events(now, events)
+        self.before = now
+        self.last_event = max([self.last_event, *(e.id for e in events)])
+
+    def _check_one_event(self, kind: str, row_id: int, old: object, status: object, events: list) -> None:
+        if kind == "application":
+            actions = APPLICATION_ACTIONS[status]
+            matching = [e for e in events if e.action in actions and _application_of(e) == row_id]
+            if status == ApplicationStatus.WITH_PANEL:
+                matching = [e for e in matching if "application_status" in (e.after or {})]
+        elif kind == "review":
+            target = None if old is None else status
+            matching = [e for e in events if e.action in REVIEW_ACTIONS[target] and e.object_id == row_id]
+        elif kind == "decision":
+            action = "decision.recorded" if old is None else "decision.changed"
+            matching = [e for e in events if e.action == action and e.object_id == row_id]
+        elif kind == "award":
+            target = None if old is None else status
+            matching = [e for e in events if e.action in AWARD_ACTIONS.get(target, set()) and e.object_id == row_id]
+        elif kind == "round":
+            matching = [e for e in events if e.action == "round.status_changed" and e.object_id == row_id]
+        else:
+            return
+        assert len(matching) == 1, f"{kind} {row_id} {old} → {status}: {[e.action for e in matching]}"
+
+    def _check_no_stray_events(self, now: dict, events: list) -> None:
+        """No status event without the status having moved."""
+        moved = {key for key, status in now.items() if self.before.get(key, "new") != status}
+        for event in events:
+            for target, actions in APPLICATION_ACTIONS.items():
+                if event.action in actions and target != ApplicationStatus.WITH_PANEL:
+                    key = ("application", _application_of(event))
+                    assert key in moved, f"{event.action} recorded but {key} did not move"
+            if event.action in ("review.submitted", "award.accepted", "award.declined", "award.created"):
+                kind = "review" if event.action.startswith("review") else "award"
+                assert (kind, event.object_id) in moved, f"{event.action} recorded but {kind} did not move"
+
+    def _ids(self, model, *where) -> list[int]:  # noqa: ANN001
+        return list(db.session.scalars(select(model.id).where(*where).order_by(model.id)))
+
+    def _user(self, user_id: int) -> User:
+        return db.session.get(User, user_id)
+
+    # --- applicants ------------------------------------------------------------------------------
+
+    @precondition(lambda self: db.session.scalar(select(func.count(Application.id))) < 5)
+    @rule(who=index)
+    def start_and_complete_eoi(self, who: int) -> None:
+        i = who % len(self.applicants)
+
+        def act() -> None:
+            factories.make_application(
+                round_=db.session.get(Round, self.round),
+                organisation=db.session.get(Organisation, self.organisations[i]),
+                applicant=self._user(self.applicants[i]),
+                complete=True,
+            )
+
+        self._step(act)
+
+    @rule(which=index, by_member=st.booleans())
+    def submit_eoi(self, which: int, by_member: bool) -> None:
+        application_id = _pick(self._ids(Application), which)
+        if application_id is None:
+            return
+        application = db.session.get(Application, application_id)
+        owner = application.organisation.members[0].user
+        other = self._user(next(a for a in self.applicants if a != owner.id))
+        self._step(lambda: applications.submit_application(application, by=owner if by_member else other))
+
+    # --- officer: screening ----------------------------------------------------------------------
+
+    @rule(which=index, eligible=st.booleans())
+    def screen(self, which: int, eligible: bool) -> None:
+        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
+        if application is None:
+            return
+        officer = self._user(self.officer)
+        if eligible:
+            self._step(lambda: screening.mark_eligible(application, by=officer))
+        else:
+            self._step(lambda: screening.mark_ineligible(application, "Not in the area.", by=officer))
+
+    # --- officer and panel: reviews --------------------------------------------------------------
+
+    @rule(which=index, member=index)
+    def assign(self, which: int, member: int) -> None:
+        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
+        if application is None:
+            return
+        panel_member = db.session.get(PanelMember, _pick(self.members, member))
+        self._step(lambda: assignments.assign(application, panel_member, by=self._user(self.officer)))
+
+    @rule(which=index, own=st.booleans())
+    def confirm_no_conflict(self, which: int, own: bool) -> None:
+        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
+        if review is None:
+            return
+        by = review.member.user if own else self._user(self.applicants[0])
+        self._step(lambda: panels.confirm_no_conflict(review, by=by))
+
+    @rule(which=index)
+    def declare_conflict(self, which: int) -> None:
+        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
+        if review is None:
+            return
+        self._step(
+            lambda: panels.declare_conflict(review, kind=ConflictKind.PERSONAL, note="My sister", by=review.member.user)
+        )
+
+    @rule(
+        which=index,
+        scores=st.lists(st.one_of(st.none(), st.integers(min_value=-1, max_value=5)), min_size=2, max_size=2),
+        submit=st.booleans(),
+        recommend=st.sampled_from([None, *Recommendation]),
+    )
+    def score(self, which: int, scores: list, submit: bool, recommend: Recommendation | None) -> None:
+        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
+        if review is None:
+            return
+        criteria = reviews.active_criteria(review)
+        given = {
+            c.id: reviews.ScoreInput(s, "Good local reach", CommentAudience.FEEDBACK)
+            for c, s in zip(criteria, scores, strict=True)
+        }
+        self._step(
+            lambda: reviews.save_review(
+                review,
+                scores=given,
+                recommendation=recommend,
+                recommendation_note="",
+                expected_version=None,
+                submit=submit,
+                by=review.member.user,
+            )
+        )
+
+    @rule(which=index)
+    def finish_scoring(self, which: int) -> None:
+        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
+        if application is None:
+            return
+        self._step(lambda: decisions.finish_scoring(application, by=self._user(self.officer)))
+
+    # --- officer: decisions ----------------------------------------------------------------------
+
+    @rule(
+        which=index,
+        outcome=st.sampled_from(list(DecisionOutcome)),
+        amount=st.sampled_from([None, Decimal("1000"), Decimal("3000"), Decimal("3500")]),
+        override=st.sampled_from([None, "", "The only project in this ward."]),
+    )
+    def decide(self, which: int, outcome: DecisionOutcome, amount: Decimal | None, override: str | None) -> None:
+        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
+        if application is None:
+            return
+        self._step(
+            lambda: decisions.record_decision(
+                application,
+                outcome=outcome,
+                amount=amount,
+                conditions=None,
+                feedback="Not enough reach this time.",
+                reason="Against the priorities.",
+                override_reason=override,
+                by=self._user(self.officer),
+            )
+        )
+
+    # --- invariants ------------------------------------------------------------------------------
+
+    @invariant()
+    def no_score_from_a_conflicted_member(self) -> None:
+        rows = db.session.execute(
+            select(Review.id, Review.application_id, PanelMember.id, PanelMember.user_id, Application.organisation_id)
+            .join(Score, Score.review_id == Review.id)
+            .join(PanelMember, PanelMember.id == Review.member_id)
+            .join(Application, Application.id == Review.application_id)
+            .where(Score.score.is_not(None))
+        ).all()
+        for review_id, application_id, member_id, user_id, organisation_id in rows:
+            declared = db.session.scalar(
+                select(ConflictDeclaration.id).where(
+                    ConflictDeclaration.application_id == application_id, ConflictDeclaration.member_id == member_id
+                )
+            )
+            registered = db.session.scalar(
+                select(Interest.id).where(Interest.user_id == user_id, Interest.organisation_id == organisation_id)
+            )
+            assert declared is None and registered is None, f"review {review_id} scored by a conflicted member"
+            confirmed = db.session.get(Review, review_id).no_conflict_confirmed_at
+            assert confirmed is not None, f"review {review_id} scored before confirming no conflict"
+
+    @invariant()
+    def no_letter_without_a_decision(self) -> None:
+        for letter in db.session.scalars(select(Letter)):
+            decision = decisions.decision_on(letter.application)
+            assert decision is not None, f"letter {letter.id} without a decision"
+            assert decision.outcome != DecisionOutcome.RESERVE, f"letter {letter.id} for a reserve"
+
+    @invariant()
+    def funded_within_budget_or_overridden(self) -> None:
+        for stream in db.session.scalars(select(WorkStream)):
+            funded = db.session.scalars(
+                select(FundingDecision)
+                .join(Application, Application.id == FundingDecision.application_id)
+                .where(Application.work_stream_id == stream.id, FundingDecision.outcome == DecisionOutcome.FUND)
+            ).all()
+            total = sum((d.amount for d in funded), Decimal(0))
+            if total > stream.budget:
+                assert any(d.override_reason for d in funded), (
+                    f"{stream.name}: £{total} funded of £{stream.budget} with no override recorded"
+                )
+
+    @invariant()
+    def submitted_versions_never_change(self) -> None:
+        for kind, model in (("application", ApplicationVersion), ("return", ReturnVersion)):
+            for version in db.session.scalars(select(model)):
+                encoded = json.dumps(version.content, sort_keys=True, ensure_ascii=False).encode()
+                current = (version.sha256, encoded.decode())
+                kept = self.versions.setdefault((kind, version.id), current)
+                assert current == kept, f"{kind} version {version.id} changed after it was submitted"
+                if kind == "application":
+                    assert hashlib.sha256(encoded).hexdigest() == version.sha256
+
+
+def test_the_lifecycle_keeps_its_invariants(app):  # noqa: ANN001
+    run_state_machine_as_test(
+        Lifecycle,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            derandomize=os.environ.get("CI") == "true",
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
