@@ -366,6 +366,7 @@ ROUTES: tuple[Route, ...] = (
         kind="file",
         variants=tuple({"table": table} for table in TABLES),
     ),
+    _page("officers.audit_log"),
 )
 
 BY_ENDPOINT: dict[str, Route] = {route.endpoint: route for route in ROUTES}

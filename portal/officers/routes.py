@@ -121,6 +121,7 @@ def copy_round(round_id: int):
 from portal.officers import (  # noqa: E402, F401
     acceptance_routes,
     assisted_return_routes,
+    audit_routes,
     award_routes,
     criteria_routes,
     dashboard_routes,
