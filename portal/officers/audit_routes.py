@@ -72,7 +72,8 @@ class AuditFilterForm(Form):
         errors = []
         for field in self:
             target = f"{field.id}-day" if isinstance(field, DateInputField) else field.id
-            errors.extend({"text": str(message), "href": f"#{target}"} for message in field.errors)
+            for message in dict.fromkeys(str(message) for message in field.errors):  # a date's problem once
+                errors.append({"text": message, "href": f"#{target}"})
         return errors
 
 
