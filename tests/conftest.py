@@ -26,6 +26,7 @@ accounts.use_fast_hashing_for_tests()
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 SECOND_STEP = "/sign-in/code"
+SET_UP = "/two-factor/set-up"
 
 
 # --- signing in, with the second step when the account has two-factor sign-in ----------------------
@@ -62,6 +63,23 @@ def recovery_code(user) -> str:  # noqa: ANN001
     return code
 
 
+def give_test_app(email: str) -> bool:
+    """An account sent to set up two-factor sign-in because it gained a role that needs it during the
+    test (an officer made them a panel member) gets the factory's test secret, as if it had been made
+    with that role. False (nothing done) if it has two-factor sign-in already: then being sent to set
+    it up is a bug the test must see."""
+    from tests.factories import TWO_FACTOR_SECRET
+
+    user = accounts.find_user_by_email(email)
+    _db.session.refresh(user)
+    if user.two_factor_secret is not None:
+        return False
+    user.two_factor_secret = TWO_FACTOR_SECRET
+    user.two_factor_enabled_at = user.created_at
+    _db.session.commit()
+    return True
+
+
 def complete_second_step(client: PortalClient, email: str):  # noqa: ANN201
     """Type the code from the (test's) phone on the second sign-in page, as a person would."""
     from portal.models import User
@@ -79,18 +97,19 @@ class SigningInClient(PortalClient):
     """The test client. Posting the sign-in form for an account with two-factor sign-in also
     completes the second step with a real code from the account's (test) secret, so every test that
     signs in an officer, admin or panel member goes through real two-factor sign-in; the response
-    is the second step's. ``client.stop_at_second_step = True`` leaves the second step to the test."""
+    is the second step's. An account sent to set it up because the test gave it a role that needs it
+    gets the test secret first (``give_test_app``). ``client.stop_at_second_step = True`` leaves
+    both to the test."""
 
     stop_at_second_step = False
 
     def submit(self, url: str, data: dict | None = None, *, from_url: str | None = None, **kwargs):  # noqa: ANN201
         response = super().submit(url, data, from_url=from_url, **kwargs)
-        if (
-            not self.stop_at_second_step
-            and url.split("?")[0] == "/sign-in"
-            and response.status_code == 302
-            and response.headers["Location"] == SECOND_STEP
-        ):
+        if self.stop_at_second_step or url.split("?")[0] != "/sign-in" or response.status_code != 302:
+            return response
+        if response.headers["Location"] == SET_UP and give_test_app(data["email"]):
+            return complete_second_step(self, data["email"])
+        if response.headers["Location"] == SECOND_STEP:
             return complete_second_step(self, data["email"])
         return response
 

@@ -52,6 +52,7 @@ def test_each_demo_account_signs_in_to_its_own_home_page(app, db):
     assert {role for role, _, _ in accounts} == set(homes)
     for role, email, password in accounts:
         browser = app.test_client()
+        browser.stop_at_second_step = True
         response = browser.submit("/sign-in", {"email": email, "password": password})
         if role != "applicant":
             assert response.headers["Location"] == "/two-factor/set-up", role
