@@ -19,13 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import date
 from decimal import Decimal
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
+from portal.domain.awards import LetterKind
 from portal.domain.panel import CommentAudience, ConflictKind, InterestKind, Recommendation
 from portal.domain.roles import Role
 from portal.domain.workflow import (
@@ -64,21 +66,28 @@ from portal.models import (
 )
 from portal.services import (
     ServiceError,
+    acceptance,
     applications,
     assignments,
+    awards,
     decisions,
     funding,
     letters,
     panels,
+    return_review,
+    returns,
     reviews,
     screening,
 )
-
 from tests import factories
 from tests.conftest import _empty_tables
 
 EXAMPLES = int(os.environ.get("PORTAL_STATE_MACHINE_EXAMPLES", "10"))
 STEPS = int(os.environ.get("PORTAL_STATE_MACHINE_STEPS", "30"))
+# PORTAL_STATE_MACHINE_SHRINK=0 reports a failure at once, unshrunk (shrinking a long run can take minutes).
+SHRINK = os.environ.get("PORTAL_STATE_MACHINE_SHRINK", "1") == "1"
+PHASES = tuple(p for p in Phase if SHRINK or p != Phase.shrink)
+SEEN: set[tuple[str, object, object]] = set()  # every transition any example made (printed with -s)
 STREAM_BUDGET = Decimal("5000")  # an EOI asks for £3,000: funding two goes over
 LINKS = letters.LetterLinks(
     offer=lambda a: f"http://localhost/offer/{a.id}", download=lambda x: f"http://localhost/{x.id}"
@@ -106,6 +115,13 @@ AWARD_ACTIONS = {
     None: {"award.created"},
     AwardStatus.ACCEPTED: {"award.accepted"},
     AwardStatus.DECLINED: {"award.declined"},
+}
+RETURN_ACTIONS = {
+    None: {"return.created"},
+    ReturnStatus.DRAFT: {"return.saved"},
+    ReturnStatus.SUBMITTED: {"return.submitted", "return.answered"},
+    ReturnStatus.QUERIED: {"return.queried"},
+    ReturnStatus.ACCEPTED: {"return.accepted"},
 }
 index = st.integers(min_value=0, max_value=20)
 
@@ -182,7 +198,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.versions: dict[tuple[str, int], tuple[str, str]] = {}
         self.last_event = db.session.scalar(select(func.max(AuditEvent.id))) or 0
         self.before = _statuses()
-        self.transitions_seen: set[tuple[str, object, object]] = set()
+        self.transitions_seen = SEEN
 
     # --- running one step ------------------------------------------------------------------------
 
@@ -229,6 +245,9 @@ class Lifecycle(RuleBasedStateMachine):
                     old = None
             elif old == status:
                 continue
+            elif kind == "award":
+                self._check_award_path(row_id, old, status, events)
+                continue
             elif kind != "decision":
                 assert (old, status) in tables[kind], f"{key} moved {old} → {status}: not in the table"
             self.transitions_seen.add((kind, old, status))
@@ -252,11 +271,32 @@ class Lifecycle(RuleBasedStateMachine):
         elif kind == "award":
             target = None if old is None else status
             matching = [e for e in events if e.action in AWARD_ACTIONS.get(target, set()) and e.object_id == row_id]
+        elif kind == "return":
+            actions = RETURN_ACTIONS[None if old is None else status]
+            matching = [e for e in events if e.action in actions and e.object_id == row_id]
         elif kind == "round":
             matching = [e for e in events if e.action == "round.status_changed" and e.object_id == row_id]
         else:
             return
         assert len(matching) == 1, f"{kind} {row_id} {old} → {status}: {[e.action for e in matching]}"
+
+    def _check_award_path(self, award_id: int, old: object, status: object, events: list) -> None:
+        """An award may move more than once in a step (accepting the final return makes it active,
+        then completed): one audit event per hop, each hop in the table, from where it was to where it is."""
+        hops = [
+            (AwardStatus((e.before or {})["status"]), AwardStatus(e.after["status"]))
+            for e in events
+            if e.object_type == Award.__tablename__
+            and e.object_id == award_id
+            and "status" in (e.before or {})
+            and "status" in (e.after or {})
+        ]
+        assert hops, f"award {award_id} moved {old} → {status} with no audit event"
+        assert hops[0][0] == old and hops[-1][1] == status, f"award {award_id}: {hops} is not {old} → {status}"
+        for (frm, to), (nxt, _) in zip(hops, [*hops[1:], (status, None)], strict=True):
+            assert (frm, to) in AWARD_TRANSITIONS, f"award {award_id} moved {frm} → {to}: not in the table"
+            assert to == nxt, f"award {award_id}: broken path {hops}"
+        self.transitions_seen.update(("award", frm, to) for frm, to in hops)
 
     def _check_no_stray_events(self, now: dict, events: list) -> None:
         """No status event without the status having moved."""
@@ -276,83 +316,93 @@ class Lifecycle(RuleBasedStateMachine):
     def _user(self, user_id: int) -> User:
         return db.session.get(User, user_id)
 
-    # --- applicants ------------------------------------------------------------------------------
+    # --- the actors' moves (each draws what it acts on) -------------------------------------------
 
-    @precondition(lambda self: db.session.scalar(select(func.count(Application.id))) < 5)
-    @rule(who=index)
-    def start_and_complete_eoi(self, who: int) -> None:
-        i = who % len(self.applicants)
+    def _application(self, data) -> Application | None:  # noqa: ANN001
+        return db.session.get(Application, _pick(self._ids(Application), data.draw(index)) or 0)
 
-        def act() -> None:
-            factories.make_application(
+    def _review(self, data) -> Review | None:  # noqa: ANN001
+        return db.session.get(Review, _pick(self._ids(Review), data.draw(index)) or 0)
+
+    def _award(self, data) -> Award | None:  # noqa: ANN001
+        return db.session.get(Award, _pick(self._ids(Award), data.draw(index)) or 0)
+
+    def _return(self, data) -> OutputReturn | None:  # noqa: ANN001
+        return db.session.get(OutputReturn, _pick(self._ids(OutputReturn), data.draw(index)) or 0)
+
+    def _member_of(self, application: Application, data) -> User:  # noqa: ANN001
+        """A member of the application's group, or (sometimes) an applicant of another group."""
+        owner = application.organisation.members[0].user
+        if data.draw(st.integers(0, 5)):
+            return owner
+        return self._user(next(a for a in self.applicants if a != owner.id))
+
+    @property
+    def _officer(self) -> User:
+        return self._user(self.officer)
+
+    # applicants
+
+    def start_eoi(self, data) -> None:  # noqa: ANN001
+        if db.session.scalar(select(func.count(Application.id))) >= 5:
+            return
+        i = data.draw(index) % len(self.applicants)
+        self._step(
+            lambda: factories.make_application(
                 round_=db.session.get(Round, self.round),
                 organisation=db.session.get(Organisation, self.organisations[i]),
                 applicant=self._user(self.applicants[i]),
                 complete=True,
             )
-
-        self._step(act)
-
-    @rule(which=index, by_member=st.booleans())
-    def submit_eoi(self, which: int, by_member: bool) -> None:
-        application_id = _pick(self._ids(Application), which)
-        if application_id is None:
-            return
-        application = db.session.get(Application, application_id)
-        owner = application.organisation.members[0].user
-        other = self._user(next(a for a in self.applicants if a != owner.id))
-        self._step(lambda: applications.submit_application(application, by=owner if by_member else other))
-
-    # --- officer: screening ----------------------------------------------------------------------
-
-    @rule(which=index, eligible=st.booleans())
-    def screen(self, which: int, eligible: bool) -> None:
-        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
-        if application is None:
-            return
-        officer = self._user(self.officer)
-        if eligible:
-            self._step(lambda: screening.mark_eligible(application, by=officer))
-        else:
-            self._step(lambda: screening.mark_ineligible(application, "Not in the area.", by=officer))
-
-    # --- officer and panel: reviews --------------------------------------------------------------
-
-    @rule(which=index, member=index)
-    def assign(self, which: int, member: int) -> None:
-        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
-        if application is None:
-            return
-        panel_member = db.session.get(PanelMember, _pick(self.members, member))
-        self._step(lambda: assignments.assign(application, panel_member, by=self._user(self.officer)))
-
-    @rule(which=index, own=st.booleans())
-    def confirm_no_conflict(self, which: int, own: bool) -> None:
-        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
-        if review is None:
-            return
-        by = review.member.user if own else self._user(self.applicants[0])
-        self._step(lambda: panels.confirm_no_conflict(review, by=by))
-
-    @rule(which=index)
-    def declare_conflict(self, which: int) -> None:
-        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
-        if review is None:
-            return
-        self._step(
-            lambda: panels.declare_conflict(review, kind=ConflictKind.PERSONAL, note="My sister", by=review.member.user)
         )
 
-    @rule(
-        which=index,
-        scores=st.lists(st.one_of(st.none(), st.integers(min_value=-1, max_value=5)), min_size=2, max_size=2),
-        submit=st.booleans(),
-        recommend=st.sampled_from([None, *Recommendation]),
-    )
-    def score(self, which: int, scores: list, submit: bool, recommend: Recommendation | None) -> None:
-        review = db.session.get(Review, _pick(self._ids(Review), which) or 0)
-        if review is None:
-            return
+    def submit_eoi(self, application: Application, by: User) -> None:
+        self._step(lambda: applications.submit_application(application, by=by))
+
+    def withdraw(self, application: Application, by: User) -> None:
+        self._step(lambda: screening.withdraw(application, "We lost our venue.", by=by))
+
+    def accept_offer(self, award: Award, by: User) -> None:
+        self._step(
+            lambda: acceptance.accept(
+                award,
+                name=by.full_name,
+                role="Treasurer",
+                accepted_on=date.today(),
+                agreed_condition_ids={c.id for c in award.conditions},
+                by=by,
+            )
+        )
+
+    def decline_offer(self, award: Award, by: User) -> None:
+        self._step(lambda: acceptance.decline(award, reason="We found other funding.", by=by))
+
+    def send_return(self, output_return: OutputReturn, by: User, *, submit: bool = True) -> None:
+        figures = {t.measure_id: (12 if t.quantity is not None else "Stories") for t in output_return.award.targets}
+        self._step(
+            lambda: returns.save_return(
+                output_return,
+                figures=figures,
+                spend_to_date=Decimal("100"),
+                went_well="People came.",
+                was_hard=None,
+                support_needed=None,
+                expected_version=None,
+                submit=submit,
+                by=by,
+            )
+        )
+
+    # panel members
+
+    def confirm_no_conflict(self, review: Review, by: User) -> None:
+        self._step(lambda: panels.confirm_no_conflict(review, by=by))
+
+    def declare_conflict(self, review: Review) -> None:
+        member = review.member.user
+        self._step(lambda: panels.declare_conflict(review, kind=ConflictKind.PERSONAL, note="My sister", by=member))
+
+    def score(self, review: Review, by: User, scores: list, submit: bool, recommend: Recommendation | None) -> None:
         criteria = reviews.active_criteria(review)
         given = {
             c.id: reviews.ScoreInput(s, "Good local reach", CommentAudience.FEEDBACK)
@@ -366,29 +416,29 @@ class Lifecycle(RuleBasedStateMachine):
                 recommendation_note="",
                 expected_version=None,
                 submit=submit,
-                by=review.member.user,
+                by=by,
             )
         )
 
-    @rule(which=index)
-    def finish_scoring(self, which: int) -> None:
-        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
-        if application is None:
-            return
-        self._step(lambda: decisions.finish_scoring(application, by=self._user(self.officer)))
+    # the officer
 
-    # --- officer: decisions ----------------------------------------------------------------------
+    def screen(self, application: Application, eligible: bool) -> None:
+        if eligible:
+            self._step(lambda: screening.mark_eligible(application, by=self._officer))
+        else:
+            self._step(lambda: screening.mark_ineligible(application, "Not in the area.", by=self._officer))
 
-    @rule(
-        which=index,
-        outcome=st.sampled_from(list(DecisionOutcome)),
-        amount=st.sampled_from([None, Decimal("1000"), Decimal("3000"), Decimal("3500")]),
-        override=st.sampled_from([None, "", "The only project in this ward."]),
-    )
-    def decide(self, which: int, outcome: DecisionOutcome, amount: Decimal | None, override: str | None) -> None:
-        application = db.session.get(Application, _pick(self._ids(Application), which) or 0)
-        if application is None:
-            return
+    def assign(self, application: Application, member: int) -> None:
+        panel_member = db.session.get(PanelMember, _pick(self.members, member))
+        self._step(lambda: assignments.assign(application, panel_member, by=self._officer))
+
+    def finish_scoring(self, application: Application) -> None:
+        self._step(lambda: decisions.finish_scoring(application, by=self._officer))
+
+    def decide(self, application: Application, data) -> None:  # noqa: ANN001
+        outcome = data.draw(st.sampled_from(list(DecisionOutcome)))
+        amount = data.draw(st.sampled_from([Decimal("3000"), Decimal("1000"), None, Decimal("3500")]))
+        override = data.draw(st.sampled_from([None, "The only project in this ward.", ""]))
         self._step(
             lambda: decisions.record_decision(
                 application,
@@ -398,9 +448,191 @@ class Lifecycle(RuleBasedStateMachine):
                 feedback="Not enough reach this time.",
                 reason="Against the priorities.",
                 override_reason=override,
-                by=self._user(self.officer),
+                by=self._officer,
             )
         )
+
+    def reopen(self, review: Review) -> None:
+        self._step(lambda: reviews.reopen_review(review, reason="Scores do not match comments.", by=self._officer))
+
+    def release(self) -> None:
+        """Close the round, move it to assessment and release its decisions: each its own step."""
+        round_ = db.session.get(Round, self.round)
+        for target in (RoundStatus.CLOSED, RoundStatus.IN_ASSESSMENT):
+            if round_.status != target and (round_.status, target) in ROUND_TRANSITIONS:
+                self._step(lambda t=target: funding.change_round_status(round_, t, by=self._officer))
+        self._step(lambda: decisions.release_decisions(round_, by=self._officer))
+
+    def issue_letter(self, application: Application, kind: LetterKind) -> None:
+        """The real checks and record; a stand-in PDF (rendering is slow and tested elsewhere)."""
+
+        def act() -> None:
+            prepared = letters.prepare_letter(application, kind, by=self._officer, links=LINKS)
+            letters.record_letter(prepared, FAKE_PDF, by=self._officer, links=LINKS)
+
+        self._step(act)
+
+    def query_return(self, output_return: OutputReturn) -> None:
+        self._step(
+            lambda: return_review.query_return(
+                output_return, message="How many came?", by=self._officer, link="http://localhost/r"
+            )
+        )
+
+    def accept_return(self, output_return: OutputReturn) -> None:
+        self._step(lambda: return_review.accept_return(output_return, by=self._officer))
+
+    # --- rules: any actor, any move, on anything (refusals allowed) -------------------------------
+
+    @rule(data=st.data())
+    def applicant_acts(self, data) -> None:  # noqa: ANN001
+        move = data.draw(st.sampled_from(["start", "submit", "withdraw", "accept", "decline", "return", "draft"]))
+        if move == "start":
+            self.start_eoi(data)
+            return
+        if move in ("submit", "withdraw"):
+            application = self._application(data)
+            if application is not None:
+                by = self._member_of(application, data)
+                (self.submit_eoi if move == "submit" else self.withdraw)(application, by)
+            return
+        if move in ("accept", "decline"):
+            award = self._award(data)
+            if award is not None:
+                by = self._member_of(award.application, data)
+                (self.accept_offer if move == "accept" else self.decline_offer)(award, by)
+            return
+        output_return = self._return(data)
+        if output_return is not None:
+            self.send_return(
+                output_return, self._member_of(output_return.award.application, data), submit=move == "return"
+            )
+
+    @rule(data=st.data())
+    def panel_member_acts(self, data) -> None:  # noqa: ANN001
+        review = self._review(data)
+        if review is None:
+            return
+        move = data.draw(st.sampled_from(["confirm", "score", "declare"]))
+        own = data.draw(st.integers(0, 5)) > 0
+        by = review.member.user if own else db.session.get(PanelMember, self.members[2]).user
+        if move == "confirm":
+            self.confirm_no_conflict(review, by)
+        elif move == "declare":
+            self.declare_conflict(review)
+        else:
+            scores = data.draw(st.lists(st.one_of(st.none(), st.integers(-1, 5)), min_size=2, max_size=2))
+            self.score(
+                review, by, scores, data.draw(st.booleans()), data.draw(st.sampled_from([None, *Recommendation]))
+            )
+
+    @rule(data=st.data())
+    def officer_acts(self, data) -> None:  # noqa: ANN001
+        move = data.draw(
+            st.sampled_from(
+                [
+                    "eligible",
+                    "ineligible",
+                    "assign",
+                    "finish",
+                    "decide",
+                    "reopen",
+                    "release",
+                    "letter",
+                    "query",
+                    "accept",
+                ]
+            )
+        )
+        if move == "release":
+            self.release()
+        elif move in ("reopen",):
+            review = self._review(data)
+            if review is not None:
+                self.reopen(review)
+        elif move in ("query", "accept"):
+            output_return = self._return(data)
+            if output_return is not None:
+                (self.query_return if move == "query" else self.accept_return)(output_return)
+        else:
+            application = self._application(data)
+            if application is None:
+                return
+            if move in ("eligible", "ineligible"):
+                self.screen(application, move == "eligible")
+            elif move == "assign":
+                self.assign(application, data.draw(index))
+            elif move == "finish":
+                self.finish_scoring(application)
+            elif move == "decide":
+                self.decide(application, data)
+            else:
+                self.issue_letter(application, data.draw(st.sampled_from(list(LetterKind))))
+
+    @rule(data=st.data())
+    def advance(self, data) -> None:  # noqa: ANN001
+        self._advance(data)
+
+    @rule(data=st.data())
+    def advance_again(self, data) -> None:  # noqa: ANN001
+        """Twice the chance of the usual next move, so that more examples reach offers and returns."""
+        self._advance(data)
+
+    def _advance(self, data) -> None:  # noqa: ANN001
+        """The usual next move for one EOI by the right person."""
+        application = self._application(data)
+        if application is None:
+            self.start_eoi(data)
+            return
+        status = application.status
+        owner = application.organisation.members[0].user
+        if status == ApplicationStatus.DRAFT:
+            self.submit_eoi(application, owner)
+        elif status == ApplicationStatus.SUBMITTED:
+            self.screen(application, data.draw(st.integers(0, 4)) > 0)
+        elif status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.WITH_PANEL):
+            waiting = db.session.scalars(
+                select(Review)
+                .where(Review.application_id == application.id, Review.status != ReviewStatus.SUBMITTED)
+                .order_by(Review.id)
+            ).all()
+            if not waiting or data.draw(st.integers(0, 3)) == 0:
+                self.assign(application, data.draw(index))
+            elif waiting[0].no_conflict_confirmed_at is None:
+                self.confirm_no_conflict(waiting[0], waiting[0].member.user)
+            else:
+                self.score(waiting[0], waiting[0].member.user, [3, 2], True, Recommendation.FUND)
+        elif status == ApplicationStatus.SCORED:
+            self.decide(application, data)
+        elif status == ApplicationStatus.DECIDED:
+            self._advance_decided(application, owner, data)
+
+    def _advance_decided(self, application: Application, owner: User, data) -> None:  # noqa: ANN001
+        round_ = db.session.get(Round, self.round)
+        if round_.status != RoundStatus.DECIDED:
+            self.release()
+            return
+        award = awards.award_for(application)
+        if award is None or data.draw(st.integers(0, 3)) == 0:
+            kind = LetterKind.AWARD if award is not None else LetterKind.DECLINE
+            self.issue_letter(application, kind)
+        elif award.status == AwardStatus.OFFERED:
+            self.accept_offer(award, owner)
+        else:
+            open_returns = db.session.scalars(
+                select(OutputReturn)
+                .where(OutputReturn.award_id == award.id, OutputReturn.status != ReturnStatus.ACCEPTED)
+                .order_by(OutputReturn.period)
+            ).all()
+            if not open_returns:
+                return
+            first = open_returns[0]
+            if first.status in (ReturnStatus.DUE, ReturnStatus.DRAFT, ReturnStatus.QUERIED):
+                self.send_return(first, owner)
+            elif data.draw(st.booleans()):
+                self.accept_return(first)
+            else:
+                self.query_return(first)
 
     # --- invariants ------------------------------------------------------------------------------
 
@@ -467,6 +699,8 @@ def test_the_lifecycle_keeps_its_invariants(app):  # noqa: ANN001
             stateful_step_count=STEPS,
             deadline=None,
             derandomize=os.environ.get("CI") == "true",
+            phases=PHASES,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
+    print("transitions made:", *sorted(f"{kind}: {frm} → {to}" for kind, frm, to in SEEN), sep="\n  ")  # noqa: T201
