@@ -26,8 +26,10 @@ from typing import Any
 
 from portal.domain.applications import Section
 from portal.services.exports import TABLES
+from tests.factories import DEFAULT_PASSWORD
 from tests.world import World
 
+SIGN_IN = "sent to sign in"  # an outcome, for ``refused``
 ANONYMOUS = "anonymous"
 APPLICANT_A = "applicant_a"
 APPLICANT_B = "applicant_b"
@@ -113,6 +115,17 @@ def _round(w: World) -> dict[str, int]:
     return {"round_id": w.closed_round}
 
 
+def _signed_up(w: World) -> list[tuple[str, dict, dict]]:
+    """Someone has just filled in the sign-up form."""
+    data = {"full_name": "Sam Someone", "email": "sam@example.org", "password": "a long and new pass phrase 2027"}
+    return [("auth.sign_up", {}, data)]
+
+
+def _password_given(w: World) -> list[tuple[str, dict, dict]]:
+    """An officer (who uses two-factor sign-in) has given their email address and password."""
+    return [("auth.sign_in", {}, {"email": "officer@example.org", "password": DEFAULT_PASSWORD})]
+
+
 def _eligibility_answered(w: World) -> list[tuple[str, dict, dict]]:
     """A group has answered the eligibility questions of the open round."""
     answers = (("group", "community_group"), ("area", str(w.locality)), ("income", "under_10k"), ("people", "yes"))
@@ -151,6 +164,26 @@ ROUTES: tuple[Route, ...] = (
     _public("auth.forgot_password", methods=FORM),
     _public("auth.reset_password", lambda w: {"token": w.reset_token}, methods=FORM),
     Route("auth.sign_out", kind="post", roles=PUBLIC, methods=frozenset({"POST"})),
+    _public("auth.sign_up_sent", prepare=_signed_up),
+    # Confirming signs the new person in: walked last.
+    _public("auth.confirm_email", lambda w: {"token": w.confirm_token}, kind="redirect", last=True),
+    _public("auth.session_status", kind="json"),
+    # Keeping a session alive needs one: without it, 401.
+    Route("auth.keep_alive", kind="post", roles=PUBLIC, owners=SIGNED_IN, refused="401", methods=frozenset({"POST"})),
+    # The code page belongs to a sign-in half done (password given); without one it sends you to sign in.
+    Route(
+        "auth.two_factor_code",
+        roles=PUBLIC,
+        owners=frozenset(),
+        refused=SIGN_IN,
+        viewer=ANONYMOUS,
+        methods=FORM,
+        prepare=_password_given,
+    ),
+    # Setting up two-factor: a signed-in person (those who have it are sent to their account page).
+    Route("auth.set_up_two_factor", roles=PUBLIC, owners=SIGNED_IN, refused=SIGN_IN, viewer=APPLICANT_A, methods=FORM),
+    Route("auth.account_two_factor", roles=SIGNED_IN, viewer=APPLICANT_A),
+    Route("auth.turn_off_two_factor", kind="post", roles=SIGNED_IN, methods=frozenset({"POST"}), last=True),
     # --- applicants ----------------------------------------------------------------------------------
     _applicant("applicants.home", owners=None),
     _applicant("applicants.new_organisation", owners=None, methods=FORM),
@@ -173,6 +206,7 @@ ROUTES: tuple[Route, ...] = (
         viewer=APPLICANT_B,
         refused="403",
         methods=FORM,
+        last=True,  # accepting makes Bilal a member of group A
     ),
     Route(
         "applicants.organisation_detail",
@@ -242,6 +276,7 @@ ROUTES: tuple[Route, ...] = (
     _panel("panel.moderation", _round),
     # --- admin ---------------------------------------------------------------------------------------
     Route("admin.home", roles=frozenset({ADMIN})),
+    Route("admin.reset_two_factor", lambda w: {"user_id": w.member}, roles=frozenset({ADMIN}), methods=FORM),
     # --- officers: the programme ----------------------------------------------------------------------
     _page("officers.home"),
     _page("officers.dashboard"),
@@ -354,6 +389,7 @@ ROUTES: tuple[Route, ...] = (
     _page("officers.assisted_return", lambda w: {"return_id": w.return_due}, methods=FORM),
     _page("officers.edit_return_for_group", lambda w: {"return_id": w.return_due}, methods=FORM),
     _page("officers.add_story_for_group", lambda w: {"return_id": w.return_due}, methods=FORM),
+    _post("officers.answer_query_for_group", lambda w: {"return_id": w.return_due}),
     _post("officers.withdraw_story_consent", lambda w: {"story_id": w.story}),
     _page("officers.exports", _round),
     _page("officers.export_xlsx", _round, kind="file"),

@@ -30,9 +30,9 @@ from sqlalchemy import select
 from portal.domain.returns import Consent
 from portal.domain.workflow import AwardStatus, ReturnStatus
 from portal.extensions import db as _db
-from portal.models import AuditEvent, OutputReturn, Story
+from portal.models import AuditEvent, OutputReturn, ReturnMessage, Story
 from portal.services import returns
-from tests.helpers import visible_text
+from tests.helpers import csrf_token_from, visible_text
 from tests.web.test_return_pages import filled, first_return
 
 PUBLIC_GROUP_ACTIONS = ("public.eligibility", "public.request_call_back")
@@ -50,6 +50,7 @@ _EOI = (
 _TAKEOVER = "tests.web.test_assisted_route::test_the_group_takes_its_application_over_by_an_emailed_invitation"
 _RETURN = f"{__name__}::test_an_officer_enters_a_return_with_a_story_for_a_group_and_it_is_recorded_so"
 _CONSENT = f"{__name__}::test_an_officer_withdraws_a_storys_consent_for_the_group_and_it_is_recorded_so"
+_ANSWER = f"{__name__}::test_an_officer_answers_a_query_for_the_group_and_it_is_recorded_so"
 
 OFFICER_ROUTES: dict[str, OfficerRoute] = {
     # An EOI: the officer starts it (creating the group if it is new), then uses the group's pages.
@@ -63,6 +64,7 @@ OFFICER_ROUTES: dict[str, OfficerRoute] = {
     "applicants.edit_return": OfficerRoute("officers.edit_return_for_group", _RETURN),
     "applicants.add_story": OfficerRoute("officers.add_story_for_group", _RETURN),
     "applicants.withdraw_story_consent": OfficerRoute("officers.withdraw_story_consent", _CONSENT),
+    "applicants.answer_return_query": OfficerRoute("officers.answer_query_for_group", _ANSWER),
 }
 
 KNOWN_GAPS: dict[str, str] = {
@@ -77,11 +79,6 @@ KNOWN_GAPS: dict[str, str] = {
     ),
     "applicants.bank_details": (
         "No officer route takes the group's bank details (acceptance.give_bank_details: members only)."
-    ),
-    "applicants.answer_return_query": (
-        "returns.answer_query accepts an officer entering the return, but the route is applicant-only and the "
-        "officer's return page posts its answer form to it (templates/applicants/return_form.html), so an "
-        "officer gets 403. Needs an officer route and the form pointed at it."
     ),
     "applicants.edit_story": "No officer route changes a story of a return entered for the group.",
     "applicants.remove_story": "No officer route removes a story of a return entered for the group.",
@@ -223,3 +220,64 @@ def test_an_officer_withdraws_a_storys_consent_for_the_group_and_it_is_recorded_
     assert _db.session.get(Story, story.id).consent_withdrawn_at is not None
     [event] = _events("story.consent_withdrawn")
     assert (event.actor_id, event.on_behalf_of_id) == (officer.id, award.application.organisation_id)
+
+
+@pytest.fixture
+def queried(make_award, make_return):  # noqa: ANN001, ANN201
+    return make_return(award=make_award(status=AwardStatus.ACCEPTED), period=1, status=ReturnStatus.QUERIED)
+
+
+def test_an_officer_answers_a_query_for_the_group_and_it_is_recorded_so(client, queried, login_as):
+    group = queried.award.application.organisation
+    officer = login_as("officer", full_name="Olu Officer")
+    answer = f"/officers/returns/{queried.id}/enter/answer"
+    enter = f"/officers/returns/{queried.id}/enter"
+    # Not before the officer has said how the group reached us and who agreed.
+    response = client.submit(answer, {"answer-body": "We bought a cooker."}, from_url=f"/officers/returns/{queried.id}")
+    assert response.headers["Location"] == f"/officers/returns/{queried.id}/assisted"
+    assert _db.session.scalars(select(ReturnMessage)).all() == []
+    client.submit(
+        f"/officers/returns/{queried.id}/assisted",
+        {"channel": "phone", "consent_note": "Fatima, the treasurer, rang on 3 March"},
+    )
+    # An empty answer is refused with the reason, and nothing is kept.
+    response = client.submit(answer, {"answer-body": "  "}, from_url=enter)
+    assert response.headers["Location"] == enter
+    assert "Write your answer" in visible_text(client.get(enter).data)
+    assert _db.session.scalars(select(ReturnMessage)).all() == []
+
+    response = client.submit(answer, {"answer-body": "Yes: we bought a cooker."}, from_url=enter)
+    assert response.headers["Location"] == enter
+    assert "The group's answer has been sent." in visible_text(client.get(enter).data)
+    # The effect: the group's answer, as the group's own form keeps it (not an officer's message).
+    [message] = _db.session.scalars(select(ReturnMessage)).all()
+    assert (message.body, message.from_officer, message.author_id) == ("Yes: we bought a cooker.", False, officer.id)
+    # The record: the officer, for the group, by phone.
+    [event] = _events("return.answered")
+    assert (event.actor_id, event.on_behalf_of_id, event.channel) == (officer.id, group.id, "phone")
+
+
+def test_answering_for_a_group_needs_a_query_an_officer_and_a_real_return(client, make_return, make_award, login_as):
+    due = make_return(award=make_award(status=AwardStatus.ACCEPTED), period=1)
+    login_as("officer")
+    client.submit(f"/officers/returns/{due.id}/assisted", {"channel": "paper", "consent_note": "Signed form"})
+    enter = f"/officers/returns/{due.id}/enter"
+    client.submit(f"/officers/returns/{due.id}/enter/answer", {"answer-body": "An answer"}, from_url=enter)
+    assert "There is no question about this return to answer." in visible_text(client.get(enter).data)
+    assert _db.session.scalars(select(ReturnMessage)).all() == []
+    token_page = client.get(enter)
+
+    token = csrf_token_from(token_page.data)
+    assert client.post("/officers/returns/999999/enter/answer", data={"answer-csrf_token": token}).status_code == 404
+
+
+def test_a_group_member_cannot_use_the_officers_answer_route(client, queried, sign_in):
+    member = queried.award.application.organisation.members[0].user
+    sign_in(member)
+
+    token = csrf_token_from(client.get(f"/applicant/returns/{queried.id}").data)
+    response = client.post(
+        f"/officers/returns/{queried.id}/enter/answer", data={"answer-csrf_token": token, "answer-body": "Hi"}
+    )
+    assert response.status_code == 403
+    assert _db.session.scalars(select(ReturnMessage)).all() == []
