@@ -435,9 +435,12 @@ class Lifecycle(RuleBasedStateMachine):
     def finish_scoring(self, application: Application) -> None:
         self._step(lambda: decisions.finish_scoring(application, by=self._officer))
 
-    def decide(self, application: Application, data) -> None:  # noqa: ANN001
-        outcome = data.draw(st.sampled_from(list(DecisionOutcome)))
-        amount = data.draw(st.sampled_from([Decimal("3000"), Decimal("1000"), None, Decimal("3500")]))
+    def decide(self, application: Application, data, *, usual: bool = False) -> None:  # noqa: ANN001
+        """Any decision; ``usual``: mostly to fund what was asked."""
+        outcomes = [DecisionOutcome.FUND, DecisionOutcome.FUND, DecisionOutcome.DO_NOT_FUND, DecisionOutcome.RESERVE]
+        outcome = data.draw(st.sampled_from(outcomes if usual else list(DecisionOutcome)))
+        amounts = [Decimal("3000"), Decimal("1000"), None, Decimal("3500")]
+        amount = Decimal("3000") if usual else data.draw(st.sampled_from(amounts))
         override = data.draw(st.sampled_from([None, "The only project in this ward.", ""]))
         self._step(
             lambda: decisions.record_decision(
@@ -470,7 +473,8 @@ class Lifecycle(RuleBasedStateMachine):
             prepared = letters.prepare_letter(application, kind, by=self._officer, links=LINKS)
             letters.record_letter(prepared, FAKE_PDF, by=self._officer, links=LINKS)
 
-        self._step(act)
+        if self._step(act):
+            SEEN.add(("letter", None, kind))
 
     def query_return(self, output_return: OutputReturn) -> None:
         self._step(
@@ -603,7 +607,7 @@ class Lifecycle(RuleBasedStateMachine):
             else:
                 self.score(waiting[0], waiting[0].member.user, [3, 2], True, Recommendation.FUND)
         elif status == ApplicationStatus.SCORED:
-            self.decide(application, data)
+            self.decide(application, data, usual=True)
         elif status == ApplicationStatus.DECIDED:
             self._advance_decided(application, owner, data)
 
@@ -675,6 +679,7 @@ class Lifecycle(RuleBasedStateMachine):
             ).all()
             total = sum((d.amount for d in funded), Decimal(0))
             if total > stream.budget:
+                SEEN.add(("budget", "over", "overridden"))
                 assert any(d.override_reason for d in funded), (
                     f"{stream.name}: £{total} funded of £{stream.budget} with no override recorded"
                 )
