@@ -37,7 +37,7 @@ def _offer_page(application: Application) -> str:
     return url_for("applicants.award_offer", application_id=application.id, _external=True)
 
 
-def _decision_page(application: Application, form: forms.DecisionForm):  # noqa: ANN202
+def _decision_page(application: Application, form: forms.DecisionForm, *, conflict: bool = False):  # noqa: ANN202
     existing = decisions.decision_on(application)
     can_decide = application.status == ApplicationStatus.SCORED or (
         application.status == ApplicationStatus.DECIDED
@@ -56,6 +56,7 @@ def _decision_page(application: Application, form: forms.DecisionForm):  # noqa:
         form=form,
         finish_form=forms.FinishScoringForm(formdata=None),
         failed=form if form.errors else None,
+        conflict=conflict,
         outcome_labels=forms.OUTCOME_LABELS,
         status_labels=STATUS_LABELS,
     )
@@ -68,6 +69,7 @@ def decide(application_id: int):
     application = get_panel_application(application_id)
     form = forms.DecisionForm()
     if request.method == "GET":
+        form.version.data = str(application.lock_version)
         if application.amount_requested is not None:
             form.amount.data = f"{application.amount_requested:.2f}".removesuffix(".00")
         form.feedback.data = decisions.feedback_prefill(application)
@@ -84,7 +86,14 @@ def decide(application_id: int):
                 by=current_user,
                 link=_status_page(application),
                 offer_link=_offer_page(application),
+                expected_version=form.expected_version,
             )
+        except decisions.DecisionConflict as error:
+            db.session.rollback()
+            application = get_panel_application(application_id)
+            form.outcome.errors.append(translate_message(error.message))
+            form.version.data = str(application.lock_version)  # saving again is now a deliberate change
+            return _decision_page(application, form, conflict=True)
         except decisions.DecisionProblem as error:
             db.session.rollback()
             getattr(form, error.field, form.outcome).errors.append(translate_message(error.message))

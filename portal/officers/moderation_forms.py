@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from portal.domain.workflow import DecisionOutcome
@@ -93,7 +93,14 @@ class DecisionForm(PortalForm):
         widget=GovTextArea(),
         validators=[Length(max=TEXT_LIMIT, message=LONG)],
     )
+    # The EOI's lock_version when the form was loaded: a decision made meanwhile is not overwritten.
+    version = HiddenField()
     save = SubmitField(_l("Save the decision"), widget=GovSubmitInput())
+
+    @property
+    def expected_version(self) -> int | None:
+        value = (self.version.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     def validate_amount(self, field) -> None:  # noqa: ANN001
         if self.outcome.data == DecisionOutcome.FUND and field.decimal is None and not field.errors:

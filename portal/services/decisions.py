@@ -17,7 +17,9 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.db import utcnow
 from portal.domain.panel import CommentAudience, goes_against_ranking
@@ -72,6 +74,19 @@ class DecisionProblem(ServiceError):
     def __init__(self, message, field: str = "outcome") -> None:  # noqa: ANN001
         super().__init__(message)
         self.field = field
+
+
+class DecisionConflict(DecisionProblem):
+    """Someone else decided (or changed the decision on) the EOI after this officer loaded it: nothing
+    of theirs is saved. The caller must roll back the session, then show the decision now recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l(
+                "Another officer recorded a decision on this EOI while you had this page open. Their decision "
+                "is shown on this page. Yours has not been saved."
+            )
+        )
 
 
 def _text(value: str | None, field: str, *, required: str | None = None) -> str | None:
@@ -132,15 +147,22 @@ def record_decision(
     by: User,
     link: str | None = None,
     offer_link: str | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> FundingDecision:
     """Record (or change, from the reserve list) the decision on a scored EOI. Once the round's
-    decisions are released, a changed decision is e-mailed to the group (``link``: its status page)."""
+    decisions are released, a changed decision is e-mailed to the group (``link``: its status page).
+
+    ``expected_version``: the EOI's ``lock_version`` when the officer loaded the form. Every decision
+    bumps it, so a decision based on an older version (another officer decided meanwhile, even at the
+    same moment in another transaction) raises DecisionConflict and never overwrites."""
     now = now or utcnow()
     outcome = DecisionOutcome(outcome)
-    existing = decision_on(application)
     if not by.has_role(Role.OFFICER):
         raise DecisionProblem(_l("Only officers can record decisions."))
+    if expected_version is not None and expected_version != application.lock_version:
+        raise DecisionConflict()
+    existing = decision_on(application)
     _check_can_decide(application, existing, outcome)
     allowed = check_transition(DECISION_TRANSITIONS, existing.outcome if existing else None, outcome, by.roles)
     if not allowed:
@@ -177,7 +199,11 @@ def record_decision(
         if not moved:
             raise DecisionProblem(moved.reason)
         application.status = ApplicationStatus.DECIDED
-    db.session.flush()
+    application.updated_at = now  # always an UPDATE of the EOI, so its lock_version moves on
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as error:  # a concurrent decision committed first
+        raise DecisionConflict() from error
     audit.record(
         "decision.changed" if existing else "decision.recorded",
         application,
