@@ -22,6 +22,7 @@ import os
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -709,3 +710,117 @@ def test_the_lifecycle_keeps_its_invariants(app):  # noqa: ANN001
         ),
     )
     print("transitions made:", *sorted(f"{kind}: {frm} → {to}" for kind, frm, to in SEEN), sep="\n  ")  # noqa: T201
+
+
+# --- the checks themselves can fail: each catches a planted breach -----------------------------------
+
+
+def _scored_eoi(machine: Lifecycle) -> Application:
+    """An EOI of the second group (no conflict), submitted and found eligible, through the machine."""
+    applicant = machine._user(machine.applicants[1])
+    application = factories.make_application(
+        round_=db.session.get(Round, machine.round),
+        organisation=db.session.get(Organisation, machine.organisations[1]),
+        applicant=applicant,
+        complete=True,
+    )
+    db.session.commit()
+    machine._check_transitions()
+    machine.submit_eoi(application, applicant)
+    machine.screen(application, eligible=True)
+    return application
+
+
+def test_a_refusal_that_changes_data_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+
+    def half_done() -> None:
+        factories.make_user(roles={Role.APPLICANT}, commit=False)
+        db.session.flush()
+        raise ServiceError("refused after a change")
+
+    with pytest.raises(AssertionError, match="a refused step changed the data"):
+        machine._step(half_done)
+
+
+def test_a_status_change_without_its_audit_event_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+
+    def silent() -> None:
+        application.status = ApplicationStatus.WITH_PANEL
+
+    with pytest.raises(AssertionError, match=r"eligible → with_panel: \[\]"):
+        machine._step(silent)
+
+
+def test_a_move_outside_the_table_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+
+    def jump() -> None:
+        application.status = ApplicationStatus.DECIDED
+
+    with pytest.raises(AssertionError, match="eligible → decided: not in the table"):
+        machine._step(jump)
+
+
+def test_a_score_from_a_conflicted_member_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+    review = Review(application=application, member_id=machine.members[0], status=ReviewStatus.DRAFT)
+    review.scores.append(Score(criterion_id=application.round.criteria[0].id, score=3))
+    db.session.add_all(
+        [review, ConflictDeclaration(application=application, member_id=machine.members[0], kind=ConflictKind.PERSONAL)]
+    )
+    db.session.commit()
+    with pytest.raises(AssertionError, match="scored by a conflicted member"):
+        machine.no_score_from_a_conflicted_member()
+
+
+def test_a_letter_without_a_decision_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+    db.session.add(
+        Letter(
+            application=application,
+            kind=LetterKind.DECLINE,
+            version=1,
+            template_name="decline.html",
+            context={},
+            language="en",
+            storage_key="letters/x.pdf",
+            sha256="0" * 64,
+            size=1,
+        )
+    )
+    db.session.commit()
+    with pytest.raises(AssertionError, match="without a decision"):
+        machine.no_letter_without_a_decision()
+
+
+def test_funding_over_the_budget_without_an_override_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+    db.session.add(
+        FundingDecision(application=application, outcome=DecisionOutcome.FUND, amount=Decimal("5000.01"), reason="x")
+    )
+    db.session.commit()
+    with pytest.raises(AssertionError, match="with no override recorded"):
+        machine.funded_within_budget_or_overridden()
+
+
+def test_a_changed_submitted_version_is_caught(app):  # noqa: ANN001
+    machine = Lifecycle()
+    application = _scored_eoi(machine)
+    machine.submitted_versions_never_change()
+    version = db.session.scalar(select(ApplicationVersion).where(ApplicationVersion.application_id == application.id))
+    # The model refuses to update a version; a change behind its back (SQL) must still be caught.
+    table = ApplicationVersion.__table__
+    db.session.execute(
+        table.update().where(table.c.id == version.id).values(content={**version.content, "title": "Changed later"})
+    )
+    db.session.commit()
+    db.session.expire_all()
+    with pytest.raises(AssertionError, match="changed after it was submitted"):
+        machine.submitted_versions_never_change()
