@@ -29,7 +29,7 @@ class IntegerField(_WTFormsIntegerField):
     def process_formdata(self, valuelist) -> None:  # noqa: ANN001
         if valuelist and len(str(valuelist[0]).strip()) > MAX_WHOLE_NUMBER_LENGTH:
             self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(_l("Enter a whole number, like 25"))
         super().process_formdata(valuelist)
 
 

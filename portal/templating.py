@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, request
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_datetime, format_time, get_locale
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -17,11 +17,16 @@ from portal.domain.roles import Role, landing_role
 from portal.domain.text import N_, Message
 from portal.security import csp_nonce
 
+UK_DATETIME = "d MMMM y 'at' h:mma"
 
-def uk_datetime(value: datetime | None, fmt: str = "d MMMM y 'at' h:mma") -> str:
-    """A moment shown in the portal's time zone, e.g. '12 May 2026 at 5:00pm'."""
+
+def uk_datetime(value: datetime | None, fmt: str = UK_DATETIME) -> str:
+    """A moment shown in the portal's time zone, e.g. '12 May 2026 at 5:00pm' (in other languages,
+    the date and the locale's own short time: no English 'at')."""
     if value is None:
         return ""
+    if fmt == UK_DATETIME and get_locale() is not None and get_locale().language != "en":
+        return f"{format_datetime(value, 'd MMMM y')} {format_time(value, 'short')}"
     text = format_datetime(value, fmt)
     return text.replace("AM", "am").replace("PM", "pm")
 
@@ -34,9 +39,15 @@ def money(value: Decimal | int | None, whole: bool = True) -> str:
     if value is None:
         return ""
     amount = Decimal(value)
+    # The locale's own pattern (Polish puts the symbol after: "2 500 £"), always with the pound sign
+    # (some locales would write "GBP"), and whole pounds without ".00".
+    locale = get_locale()
+    pattern = locale.currency_formats["standard"].pattern if locale is not None else "¤#,##0.00"
     if whole and amount == amount.to_integral_value():
-        return format_currency(amount, "GBP", format="¤#,##0", currency_digits=False)
-    return format_currency(amount, "GBP")
+        text = format_currency(amount, "GBP", format=pattern.replace(".00", ""), currency_digits=False)
+    else:
+        text = format_currency(amount, "GBP", format=pattern)
+    return text.replace("GBP", "£")
 
 
 def translate_message(message: Message | str | None) -> str:

@@ -2,7 +2,10 @@
 import { initAll } from '../build/govuk-frontend.min.js'
 import './session-timeout.js' // the session time-out warning (templates/_partials/session_timeout.html)
 
-initAll()
+// The components' own words (word counts, "Show" and "Hide") in the page's language: the page
+// carries them as JSON (templates/_partials), translated by the portal's catalogues.
+const config = document.getElementById('govuk-frontend-config')
+initAll(config ? JSON.parse(config.textContent) : {})
 
 // A letter batch's progress page: while the letters are being issued, ask the server how far it
 // has got every few seconds and update the count (announced politely to screen readers); reload
