@@ -40,8 +40,13 @@ def become(client, sign_in, world: World, actor: str) -> None:  # noqa: ANN001
 
 def prepare(app: Flask, client, route: Route, world: World) -> None:  # noqa: ANN001
     """Send the forms that put the page in the state that shows its content."""
-    for endpoint, args, data in route.preparation(world):
-        with app.test_request_context():
-            url = url_for(endpoint, **args)
-        response = client.submit(url, data)
-        assert response.status_code == 302, f"preparing {route.endpoint}: {url} answered {response.status_code}"
+    steps = route.preparation(world)
+    client.stop_at_second_step = True  # each step is exactly the form it names (tests/conftest.py)
+    try:
+        for endpoint, args, data in steps:
+            with app.test_request_context():
+                url = url_for(endpoint, **args)
+            response = client.submit(url, data)
+            assert response.status_code == 302, f"preparing {route.endpoint}: {url} answered {response.status_code}"
+    finally:
+        client.stop_at_second_step = False

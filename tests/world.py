@@ -16,6 +16,7 @@ The people:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -37,6 +38,7 @@ from portal.models import (
 )
 from tests import factories
 
+DEFAULT_PASSWORD_FOR_NEW = "a long and new pass phrase 2027"
 PIXEL_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
@@ -93,6 +95,7 @@ class World:
     # secrets sent by e-mail
     invitation_token: str  # Bilal is invited to join group A
     reset_token: str
+    confirm_token: str  # Nadia signed up and has not confirmed her address yet
 
 
 def _closed(round_) -> None:  # noqa: ANN001
@@ -197,6 +200,7 @@ def build_world() -> World:  # noqa: PLR0915 - one scene, told in order
     _invitation, invitation_token = organisations.invite_member(group_a, bilal.email, by=amina)
     _user, reset_token = accounts.request_password_reset(bilal.email, valid_for=timedelta(hours=1))
     db.session.commit()
+    confirm_token = _confirmation_token()
 
     return World(
         officer=officer.id,
@@ -241,4 +245,21 @@ def build_world() -> World:  # noqa: PLR0915 - one scene, told in order
         support_request=request_.id,
         invitation_token=invitation_token,
         reset_token=reset_token,
+        confirm_token=confirm_token,
     )
+
+
+def _confirmation_token() -> str:
+    """Someone signs up and is sent the link that confirms their address: its token."""
+    from sqlalchemy import select
+
+    from portal.auth.sign_up_routes import send_confirmation
+    from portal.models import Notification
+    from portal.services import accounts
+
+    user, _needs_confirming = accounts.register_applicant("new@example.org", "Nadia New", DEFAULT_PASSWORD_FOR_NEW)
+    with current_app.test_request_context():
+        send_confirmation(user)
+    db.session.commit()
+    body = db.session.scalar(select(Notification.body_text).where(Notification.to_address == user.email))
+    return re.search(r"/sign-up/confirm/(\S+)", body).group(1)

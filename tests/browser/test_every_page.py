@@ -41,7 +41,7 @@ def _prepare(app, page, route: Route, world: World) -> None:  # noqa: ANN001
 
 def _walk(app, page, world: World, viewer: str, *, language: str | None = None) -> list[str]:  # noqa: ANN001
     problems = []
-    for route in ROUTES:
+    for route in sorted(ROUTES, key=lambda r: r.last):
         if route.kind != "page" or route.who_sees() != viewer:
             continue
         for args in route.urls(world):

@@ -91,7 +91,7 @@ def test_every_get_route_shows_its_viewer_real_content_with_the_security_headers
     problems: list[str] = []
     for viewer, visits in by_viewer.items():
         become(client, sign_in, world, viewer)
-        for route, url in visits:
+        for route, url in sorted(visits, key=lambda visit: visit[0].last):
             prepare(app, client, route, world)
             response = client.get(url)
             problems += _content_problems(response, url, route.kind)
