@@ -8,7 +8,7 @@ are not), plus fields the form does not have — with a valid CSRF token, as its
 client raises any exception the app does not handle, so a server error fails here with the
 smallest input that causes it.
 
-A few examples per form in CI (PORTAL_FUZZ_EXAMPLES, default 3); benchmarks/ runs many more.
+A few examples per form in CI (FUZZ_EXAMPLES, default 3); `benchmarks/fuzz` runs many more.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.routes_table import ROUTES
 from tests.walk import become, prepare, url_of
 from tests.world import build_world
 
-EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 NOT_FUZZED = {"auth.sign_out"}  # it only ends the session (tested in tests/web/test_sessions.py)
 
 ODD_VALUES = [
