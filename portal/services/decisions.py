@@ -89,6 +89,11 @@ class DecisionConflict(DecisionProblem):
         )
 
 
+def _stored_version(application: Application) -> int:
+    """The EOI's lock_version as committed now (the loaded object may be older than the database)."""
+    return db.session.scalar(select(Application.lock_version).where(Application.id == application.id))
+
+
 def _text(value: str | None, field: str, *, required: str | None = None) -> str | None:
     cleaned = (value or "").replace("\r\n", "\n").strip()
     if not cleaned:
@@ -160,7 +165,7 @@ def record_decision(
     outcome = DecisionOutcome(outcome)
     if not by.has_role(Role.OFFICER):
         raise DecisionProblem(_l("Only officers can record decisions."))
-    if expected_version is not None and expected_version != application.lock_version:
+    if expected_version is not None and expected_version != _stored_version(application):
         raise DecisionConflict()
     existing = decision_on(application)
     _check_can_decide(application, existing, outcome)
