@@ -80,6 +80,8 @@ RECORDINGS = FileGroup(
     N_("The file must be an audio or video recording: MP3, M4A, OGG, WAV, MP4 or WebM"),
 )
 
+LOGOS = FileGroup(frozenset({PNG, JPEG}), N_("The logo must be a PNG or JPG image"))
+
 NOT_ALLOWED = N_("This file type is not allowed")
 EMPTY = N_("The file is empty. Choose the file again.")
 

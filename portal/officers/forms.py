@@ -23,10 +23,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from portal.domain import filetypes
 from portal.domain.dates import DateProblem, local_to_utc
 from portal.domain.organisations import LegalForm
 from portal.fields import DateInputField, MoneyField, TimeField
 from portal.forms import PortalForm
+from portal.templating import translate_message
 
 
 def reference_prefix_field() -> StringField:
@@ -224,8 +226,7 @@ class LetterSettingsForm(PortalForm):
     submit = SubmitField(_l("Save letter settings"), widget=GovSubmitInput())
 
 
-PNG = b"\x89PNG\r\n\x1a\n"
-JPEG = b"\xff\xd8\xff"
+LOGO_MAX_BYTES = 1024 * 1024
 
 
 class LogoForm(PortalForm):
@@ -245,13 +246,9 @@ class LogoForm(PortalForm):
         upload = field.data
         if upload is None or not getattr(upload, "filename", ""):
             raise ValidationError(_l("Select a logo file"))
-        data = upload.read(1024 * 1024 + 1)
-        if len(data) > 1024 * 1024:
-            raise ValidationError(_l("The logo must be 1 MB or smaller"))
-        if data.startswith(PNG):
-            self.content_type = "image/png"
-        elif data.startswith(JPEG):
-            self.content_type = "image/jpeg"
-        else:
-            raise ValidationError(_l("The logo must be a PNG or JPG image"))
+        data = upload.read(LOGO_MAX_BYTES + 1)
+        verdict = filetypes.examine(data, upload.filename, max_bytes=LOGO_MAX_BYTES, allowed=filetypes.LOGOS)
+        if not verdict.accepted:  # the same checks as every upload: names, programs, hidden content
+            raise ValidationError(translate_message(verdict.message))
+        self.content_type = verdict.file_type.content_type
         self.content = data

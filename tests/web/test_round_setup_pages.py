@@ -199,7 +199,22 @@ def test_letter_settings_and_a_logo_checked_by_its_content(client, db, officer, 
         from_url=f"/officers/rounds/{round_.id}/letter",
         content_type="multipart/form-data",
     )
-    assert "The logo must be a PNG or JPG image" in visible_text(fake.data)
+    assert "‘logo.png’ is a program or script" in visible_text(fake.data)
+    assert db.session.get(Round, round_.id).letter_logo_key is None
+    gif = client.submit(
+        f"/officers/rounds/{round_.id}/letter/logo",
+        {"logo": (io.BytesIO(b"GIF89a not allowed"), "logo.gif")},
+        from_url=f"/officers/rounds/{round_.id}/letter",
+        content_type="multipart/form-data",
+    )
+    assert "The logo must be a PNG or JPG image. ‘logo.gif’ is not one of these" in visible_text(gif.data)
+    polyglot = client.submit(  # a real PNG with a script hidden after it: the same checks as every upload
+        f"/officers/rounds/{round_.id}/letter/logo",
+        {"logo": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"<script>alert(1)</script>"), "logo.png")},
+        from_url=f"/officers/rounds/{round_.id}/letter",
+        content_type="multipart/form-data",
+    )
+    assert "hidden inside it" in visible_text(polyglot.data)
     assert db.session.get(Round, round_.id).letter_logo_key is None
 
     client.submit(
