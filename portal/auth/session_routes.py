@@ -7,12 +7,13 @@ the form or the ``X-CSRFToken`` header) counts as use and answers the same shape
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from portal import web_sessions
 from portal.auth.routes import bp
 from portal.extensions import db
+from portal.security import is_safe_next
 
 
 def _status(row):  # noqa: ANN001, ANN202
@@ -30,11 +31,20 @@ def session_status():
     return jsonify(_status(_live_row()))
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+
+
 @bp.route("/session/keep-alive", methods=["POST"])
 def keep_alive():
+    """JSON for the script; a plain form post (no JavaScript) goes back to the page in ``next``."""
     row = _live_row()
+    if row is not None:
+        web_sessions.touch(row)
+        db.session.commit()
+    if not _wants_json():
+        target = request.form.get("next")
+        return redirect(target if is_safe_next(target) else url_for("public.home"))
     if row is None:
         return jsonify(_status(None)), 401
-    web_sessions.touch(row)
-    db.session.commit()
     return jsonify(_status(row))

@@ -238,7 +238,7 @@ def test_keep_alive_extends_the_session_and_needs_the_csrf_token(client, db, mak
     assert page_title(refused.data).startswith("Error: Sorry, there is a problem with your request")
     assert db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id)) == start
 
-    kept = client.post("/session/keep-alive", headers={"X-CSRFToken": token})
+    kept = client.post("/session/keep-alive", headers={"X-CSRFToken": token, "Accept": "application/json"})
     assert kept.get_json() == {"signed_in": True, "seconds_left": 3600}
     assert db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id)) == later
     # Still signed in 61 minutes after the last page, because of the keep-alive.
@@ -250,7 +250,7 @@ def test_keep_alive_without_a_session_says_so(client):
     from tests.helpers import csrf_token_from
 
     token = csrf_token_from(client.get("/sign-in").data)
-    response = client.post("/session/keep-alive", data={"csrf_token": token})
+    response = client.post("/session/keep-alive", data={"csrf_token": token}, headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.get_json() == {"signed_in": False, "seconds_left": 0}
 
@@ -272,3 +272,14 @@ def test_the_session_is_rotated_again_after_the_second_step(app, client, make_us
     planted = app.test_client()
     planted.set_cookie(COOKIE, half)
     assert planted.get("/officers/").status_code == 302
+
+
+def test_keep_alive_from_a_plain_form_goes_back_to_the_page(client, make_user, sign_in):
+    from tests.helpers import csrf_token_from
+
+    sign_in(make_user())
+    token = csrf_token_from(client.get("/applicant/").data)
+    back = client.post("/session/keep-alive", data={"csrf_token": token, "next": "/applicant/"})
+    assert back.headers["Location"] == "/applicant/"
+    away = client.post("/session/keep-alive", data={"csrf_token": token, "next": "https://evil.example/"})
+    assert away.headers["Location"] == "/"
