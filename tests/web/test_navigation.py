@@ -65,3 +65,15 @@ def test_a_funded_group_finds_its_returns_and_an_officer_can_enter_one_for_it(
     officer.submit("/sign-in", {"email": person.email, "password": DEFAULT_PASSWORD})
     page = officer.get(f"/officers/returns/{due.id}").data.decode()
     assert f'href="/officers/returns/{due.id}/assisted"' in page
+
+
+def test_everyone_signed_in_finds_their_two_factor_settings_from_every_page(client, login_as):
+    import re
+
+    login_as("applicant")
+    link = re.compile(r'href="/account/two-factor">\s*Two-factor sign-in\s*</a>')
+    for url in ("/applicant/", "/"):
+        assert link.search(client.get(url).data.decode()), url
+    assert "Two-factor sign-in" in visible_text(client.get("/account/two-factor").data)
+    client.delete_cookie("portal_session")  # signed out: nothing to manage
+    assert not link.search(client.get("/").data.decode())
