@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from portal.db import utcnow
 from portal.domain.passwords import password_problem
@@ -190,7 +191,15 @@ def find_live_session(token: str, limits: SessionLimits, *, now: datetime | None
     if not token:
         return None
     now = now or utcnow()
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    row = (
+        db.session.execute(
+            select(UserSession)
+            .where(UserSession.token_hash == hash_token(token))
+            .options(joinedload(UserSession.user).joinedload(User.role_rows))  # every request needs both
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if row is None or row.ended_at is not None:
         return None
     if now - row.last_seen_at > limits.idle:

@@ -58,9 +58,9 @@ from tests import factories
 from tests.query_budget import LazyLoadRefused, QueryLog, count_queries
 
 BUDGET = 10
-# Lazy loads every signed-in request makes once, whatever the page (counted all the same):
-# find_live_session (portal/services/accounts.py) reads the session's user lazily.
-PER_REQUEST_LAZY = ("UserSession.user",)
+# Lazy loads every signed-in request makes once, whatever the page: none (find_live_session in
+# portal/services/accounts.py reads the session, its user and their roles in one statement).
+PER_REQUEST_LAZY = ()
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 _numbers = itertools.count(1)
 
