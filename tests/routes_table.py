@@ -168,8 +168,9 @@ ROUTES: tuple[Route, ...] = (
     # Confirming signs the new person in: walked last.
     _public("auth.confirm_email", lambda w: {"token": w.confirm_token}, kind="redirect", last=True),
     _public("auth.session_status", kind="json"),
-    # Keeping a session alive needs one: without it, 401.
-    Route("auth.keep_alive", kind="post", roles=PUBLIC, owners=SIGNED_IN, refused="401", methods=frozenset({"POST"})),
+    # Keeping a session alive: the script asks for JSON (401 without a session, tests/web/test_sessions.py);
+    # a plain form post goes back to the page it came from, signed in or not.
+    Route("auth.keep_alive", kind="post", roles=PUBLIC, methods=frozenset({"POST"})),
     # The code page belongs to a sign-in half done (password given); without one it sends you to sign in.
     Route(
         "auth.two_factor_code",
