@@ -161,7 +161,7 @@ _FOCUSED = """() => {
 }"""
 
 
-def _tab_to(page: Page, matches, what: str, limit: int = 40) -> None:  # noqa: ANN001
+def _tab_to(page: Page, matches, what: str, limit: int = 80) -> None:  # noqa: ANN001
     seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")

@@ -44,7 +44,7 @@ def test_a_pdf_is_tagged_titled_in_its_language_and_its_text_extractable(app):
     [
         ("bn", "স্মার্ট উইমেন কমিউনিটি সেন্টার", "NotoSansBengali"),
         ("ar", "مركز النساء المجتمعي", "NotoSansArabic"),
-        ("ur", "خواتین کا کمیونٹی مرکز", "NotoSansArabic"),
+        ("ur", "خواتین کا کمیونٹی مرکز", "NotoNastaliqUrdu"),
     ],
 )
 def test_names_in_other_scripts_are_drawn_with_real_glyphs(app, lang, name, font):

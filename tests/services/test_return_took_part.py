@@ -146,7 +146,7 @@ def test_counting_who_took_part_reads_one_statement_however_many_returns(db, mak
         db.session.expire_all()
         assert round_.id  # loaded again before counting
         with count_queries(db) as statements:
-            monitoring._took_part_answers(round_)
+            monitoring._took_part_answers(monitoring._returns_of_live_awards(round_))
         runs.append(len(statements))
     assert runs == [1, 1]
 
@@ -155,7 +155,7 @@ def test_a_saved_answer_counts_once_the_return_is_sent(make_return):
     output_return = make_return()
     save(output_return, took_part=["faith"])  # a draft: not counted
     round_ = output_return.award.application.round
-    assert monitoring._took_part_answers(round_) == []
+    assert monitoring._took_part_answers(monitoring._returns_of_live_awards(round_)) == []
     save(output_return, submit=True, took_part=["faith"], spend=Decimal("10"), now=NOW)
     assert _db.session.get(OutputReturn, output_return.id).status == ReturnStatus.SUBMITTED
-    assert monitoring._took_part_answers(round_) == [["faith"]]
+    assert monitoring._took_part_answers(monitoring._returns_of_live_awards(round_)) == [["faith"]]
