@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from flask import Flask, url_for
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.models import User
 from tests.routes_table import ANONYMOUS, ROUTES, Route
 from tests.world import World
@@ -31,7 +31,10 @@ def user_of(world: World, actor: str) -> User | None:
 
 
 def become(client, sign_in, world: World, actor: str) -> None:  # noqa: ANN001
-    """Forget whoever the client was signed in as, then sign in as ``actor`` (unless anonymous)."""
+    """Forget whoever the client was signed in as, then sign in as ``actor`` (unless anonymous).
+    The walks send many forms from one address (the fuzzing sends the sign-in form itself), so the
+    rate limits start afresh here; tests/web/test_rate_limits.py is where they are tested."""
+    limiter.reset()
     client.delete_cookie(client.application.config.get("SESSION_COOKIE_NAME", "session"))
     user = user_of(world, actor)
     if user is not None:

@@ -215,7 +215,7 @@ def test_an_eligibility_check_completed_with_the_keyboard_alone(page, round_):
     _continue_by_keyboard(page)
 
     # Purpose: tab past the excluded purpose to "No, none of these".
-    _tab_to(page, lambda f: f["type"] == "checkbox" and f["value"] == "none", "'No, none of these'", limit=10)
+    _tab_to(page, lambda f: f["type"] == "checkbox" and f["value"] == "none", "'No, none of these'")
     page.keyboard.press("Space")
     _continue_by_keyboard(page)
 
