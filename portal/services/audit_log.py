@@ -18,10 +18,10 @@ from sqlalchemy.orm import joinedload
 from portal.domain.dates import local_to_utc
 from portal.extensions import db
 from portal.models import AuditEvent, User
-from portal.services.intake import ApplicationPage
+from portal.services import paging
+from portal.services.paging import Page
 
-PER_PAGE = 50
-MAX_PAGE = 100_000
+PER_PAGE = paging.PER_PAGE
 
 # Keys whose values are never shown, even masked: bank details and every kind of secret.
 SECRET_PARTS = (
@@ -50,8 +50,8 @@ class AuditFilters:
     date_to: date | None = None
 
 
-class AuditPage(ApplicationPage):
-    """A page of audit events (the same paging as the application list)."""
+# A page of audit events (the shared paging of every list).
+AuditPage = Page
 
 
 def is_secret(key: str) -> bool:
@@ -111,8 +111,7 @@ def list_events(filters: AuditFilters, *, zone: str, page: int = 1, per_page: in
     """One page of events, newest first, with their actors (two statements)."""
     query = _filtered(filters, zone)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages, MAX_PAGE)
+    page = paging.clamp(page, total, per_page)
     items = list(
         db.session.scalars(
             query.options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
@@ -121,4 +120,4 @@ def list_events(filters: AuditFilters, *, zone: str, page: int = 1, per_page: in
             .offset((page - 1) * per_page)
         )
     )
-    return AuditPage(items=items, total=total, page=page, per_page=per_page)
+    return Page(items=items, total=total, page=page, per_page=per_page)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -39,9 +38,10 @@ from portal.models import (
     StoredFile,
     User,
 )
-from portal.services import ServiceError, audit, files, organisations
+from portal.services import ServiceError, audit, files, organisations, paging
+from portal.services.paging import Page
 
-PER_PAGE = 50
+PER_PAGE = paging.PER_PAGE
 SENT_STATUSES = tuple(s for s in ApplicationStatus if s != ApplicationStatus.DRAFT)
 
 
@@ -85,34 +85,8 @@ class IntakeFilters:
         return {name: value for name, value in args.items() if value}
 
 
-@dataclass
-class ApplicationPage:
-    items: list[Application]
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.per_page)
-
-    def numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link to: the first, the last and those near this one; None marks a gap."""
-        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - (numbers[-1] or 0) > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
+# A page of applications (the shared paging of every list).
+ApplicationPage = Page
 
 
 def _filtered(round_: Round, filters: IntakeFilters) -> Select:
@@ -157,10 +131,9 @@ def list_applications(
     """One page of the round's sent applications matching ``filters``, in the order they were sent."""
     query = _filtered(round_, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page = paging.clamp(page, total, per_page)
     items = db.session.scalars(_eager(query).limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return ApplicationPage(items=list(items), total=total, page=page, per_page=per_page)
+    return Page(items=list(items), total=total, page=page, per_page=per_page)
 
 
 def status_counts(round_: Round) -> dict[ApplicationStatus, int]:
