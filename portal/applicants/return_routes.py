@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.actions import carry_out
 from portal.applicants import return_forms as forms
 from portal.applicants.routes import bp
 from portal.auth.access import roles_required
@@ -289,14 +290,10 @@ def edit_story(story_id: int):
 @roles_required(Role.APPLICANT)
 def withdraw_story_consent(story_id: int):
     story = _get_story(story_id)
-    try:
-        returns.withdraw_consent(story, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Consent for ‘%(title)s’ has been withdrawn. We will not publish it.", title=story.title), "success")
+    carry_out(
+        lambda: returns.withdraw_consent(story, by=current_user),
+        done=_("Consent for ‘%(title)s’ has been withdrawn. We will not publish it.", title=story.title),
+    )
     return redirect(url_for("applicants.edit_return", return_id=story.return_id))
 
 
@@ -305,12 +302,8 @@ def withdraw_story_consent(story_id: int):
 def remove_story(story_id: int):
     story = _get_story(story_id)
     return_id, title = story.return_id, story.title
-    try:
-        returns.remove_story(story, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("‘%(title)s’ has been removed from your return.", title=title), "success")
+    carry_out(
+        lambda: returns.remove_story(story, by=current_user),
+        done=_("‘%(title)s’ has been removed from your return.", title=title),
+    )
     return redirect(url_for("applicants.edit_return", return_id=return_id))

@@ -8,6 +8,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.db import utcnow
 from portal.domain.roles import Role
@@ -121,14 +122,10 @@ def finish_scoring(application_id: int):
     if not form.validate_on_submit():
         flash(_("Scoring was not finished. Try again."), "error")
     else:
-        try:
-            decisions.finish_scoring(application, by=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(translate_message(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Scoring finished with the reviews submitted so far. You can now record a decision."), "success")
+        carry_out(
+            lambda: decisions.finish_scoring(application, by=current_user),
+            done=_("Scoring finished with the reviews submitted so far. You can now record a decision."),
+        )
     return redirect(url_for("officers.decide", application_id=application.id))
 
 

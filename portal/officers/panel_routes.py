@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.domain.dates import utc_to_local
 from portal.domain.panel import LABELS, MemberKind
@@ -159,14 +160,10 @@ def remove_panel_member(round_id: int, member_id: int):
     if not forms.ActionForm().validate_on_submit():
         flash(_("%(name)s could not be removed. Try again.", name=name), "error")
         return _to_panel(round_)
-    try:
-        panels.remove_member(member, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer on the panel.", name=name), "success")
+    carry_out(
+        lambda: panels.remove_member(member, by=current_user),
+        done=_("%(name)s is no longer on the panel.", name=name),
+    )
     return _to_panel(round_)
 
 
@@ -265,14 +262,10 @@ def unassign_review(round_id: int, review_id: int):
     if not forms.ActionForm().validate_on_submit():
         flash(_("The assignment could not be removed. Try again."), "error")
         return _to_assignments(round_, f"eoi-{application_id}")
-    try:
-        assignments.unassign(review, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s no longer has %(reference)s to score.", name=name, reference=reference), "success")
+    carry_out(
+        lambda: assignments.unassign(review, by=current_user),
+        done=_("%(name)s no longer has %(reference)s to score.", name=name, reference=reference),
+    )
     return _to_assignments(round_, f"eoi-{application_id}")
 
 

@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.db import utcnow
 from portal.domain.applications import Channel
@@ -149,12 +150,8 @@ def withdraw_story_consent(story_id: int):
     story = db.session.get(Story, story_id)
     if story is None:
         abort(404)
-    try:
-        returns.withdraw_consent(story, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Consent for ‘%(title)s’ has been withdrawn. It will not be published.", title=story.title), "success")
+    carry_out(
+        lambda: returns.withdraw_consent(story, by=current_user),
+        done=_("Consent for ‘%(title)s’ has been withdrawn. It will not be published.", title=story.title),
+    )
     return redirect(url_for("officers.return_detail", return_id=story.return_id))

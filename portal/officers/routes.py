@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.db import utcnow
 from portal.domain.roles import Role
@@ -80,14 +81,10 @@ def change_round_status(round_id: int):
     if not form.validate_on_submit() or form.status.data not in {s.value for s in RoundStatus}:
         flash(_("The status could not be changed. Try again."), "error")
         return redirect(url_for("officers.round_detail", round_id=round_id))
-    try:
-        funding.change_round_status(round_, RoundStatus(form.status.data), by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The round is now %(status)s.", status=status_label(round_.status)), "success")
+    carry_out(
+        lambda: funding.change_round_status(round_, RoundStatus(form.status.data), by=current_user),
+        done=lambda: _("The round is now %(status)s.", status=status_label(round_.status)),
+    )
     return redirect(url_for("officers.round_detail", round_id=round_id))
 
 

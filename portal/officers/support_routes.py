@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
 from portal.extensions import db
@@ -15,8 +16,7 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import Round, SupportRequest, User
 from portal.officers.routes import bp
 from portal.officers.support_forms import HandledForm
-from portal.services import ServiceError, support
-from portal.templating import translate_message
+from portal.services import support
 
 HANDLED_SHOWN = 50  # the most recent handled requests listed under the open ones
 
@@ -65,12 +65,8 @@ def handle_support_request(request_id: int):
     form = HandledForm()
     if not form.validate_on_submit():
         return _list_page(form, form_for=support_request.id)
-    try:
-        support.mark_support_request_handled(support_request, note=form.note.data, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Marked as handled: %(name)s.", name=support_request.name), "success")
+    carry_out(
+        lambda: support.mark_support_request_handled(support_request, note=form.note.data, by=current_user),
+        done=_("Marked as handled: %(name)s.", name=support_request.name),
+    )
     return redirect(url_for("officers.support_requests"))

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.actions import carry_out
 from portal.auth.access import roles_required
 from portal.domain.panel import LABELS, InterestKind
 from portal.domain.roles import Role
@@ -71,12 +72,8 @@ def remove_interest(interest_id: int):
     if not forms.ActionForm().validate_on_submit():
         flash(_("The link could not be removed. Try again."), "error")
         return redirect(url_for("panel.interests"))
-    try:
-        panels.remove_interest(interest, by=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(translate_message(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Your link to %(group)s has been taken out of your register.", group=name), "success")
+    carry_out(
+        lambda: panels.remove_interest(interest, by=current_user),
+        done=_("Your link to %(group)s has been taken out of your register.", group=name),
+    )
     return redirect(url_for("panel.interests"))
