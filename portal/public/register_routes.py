@@ -11,11 +11,24 @@ from portal.services import monitoring, public_register
 
 @bp.route("/awards")
 def register():
-    """The register, filtered by ``?stream=<id>`` and ``?locality=<id>`` (a GET form)."""
-    stream_id = request.args.get("stream", type=int)
-    locality_id = request.args.get("locality", type=int)
-    register = public_register.public_register(work_stream_id=stream_id, locality_id=locality_id)
-    return render_template("public/register.html", register=register, stream_id=stream_id, locality_id=locality_id)
+    """The register, newest first, 50 to a page (``?page=``), filtered by ``?stream=<id>``,
+    ``?round=<id>`` and ``?locality=<id>`` (a GET form); a page past the end shows the last."""
+    chosen = {name: request.args.get(name, type=int) for name in ("stream", "round", "locality")}
+    register = public_register.public_register(
+        work_stream_id=chosen["stream"],
+        round_id=chosen["round"],
+        locality_id=chosen["locality"],
+        page=request.args.get("page", 1, type=int),
+    )
+    args = {name: value for name, value in chosen.items() if value is not None}
+    return render_template(
+        "public/register.html",
+        register=register,
+        stream_id=chosen["stream"],
+        round_id=chosen["round"],
+        locality_id=chosen["locality"],
+        args=args,
+    )
 
 
 @bp.route("/progress")

@@ -11,18 +11,32 @@ and the stories whose tellers agreed to publication. Read-only.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.domain.returns import PUBLIC_CONSENTS, Consent, is_public
 from portal.domain.workflow import ReturnStatus
 from portal.extensions import db
-from portal.models import Application, Award, Locality, OutputReturn, Panel, Round, Story, WorkStream
+from portal.models import (
+    Application,
+    Award,
+    Locality,
+    Organisation,
+    OutputReturn,
+    Panel,
+    Round,
+    Story,
+    WorkStream,
+)
+from portal.models.applications import application_localities
+from portal.services import paging
 from portal.services.monitoring import LIVE_AWARDS, StreamProgress, programme_progress
+from portal.services.paging import Page
 
 
 @dataclass(frozen=True)
@@ -37,13 +51,19 @@ class RegisterRow:
 
 @dataclass(frozen=True)
 class Register:
-    rows: list[RegisterRow]
+    page: Page[RegisterRow]  # this page of the awards that match, newest first
+    total: Decimal  # the amount of every award that matches, on every page
     work_streams: list[tuple[int, str]]  # the choices of the filter: (id, "stream (round)")
+    rounds: list[tuple[int, str]]
     localities: list[tuple[int, str]]
 
     @property
-    def total(self) -> Decimal:
-        return sum((row.amount for row in self.rows), Decimal(0))
+    def rows(self) -> list[RegisterRow]:
+        return list(self.page.items)
+
+    @property
+    def count(self) -> int:
+        return self.page.total
 
 
 @dataclass(frozen=True)
@@ -68,38 +88,68 @@ def released_rounds() -> list[Round]:
     return list(db.session.scalars(select(Round).where(has_award, released).order_by(Round.id.desc())))
 
 
-def public_register(*, work_stream_id: int | None = None, locality_id: int | None = None) -> Register:
-    """The published awards, newest first, optionally of one work stream or one locality."""
-    query = (
-        select(Award, Panel.decisions_released_at)
+def public_register(
+    *,
+    work_stream_id: int | None = None,
+    round_id: int | None = None,
+    locality_id: int | None = None,
+    page: int | None = 1,
+    per_page: int = paging.PER_PAGE,
+) -> Register:
+    """One page of the published awards, newest first, optionally of one work stream, one round or
+    one locality; with how many match and their amount added up (in SQL, whatever the number)."""
+    matching = (
+        select(Award.id)
         .join(Award.application)
         .join(Panel, Panel.round_id == Application.round_id)
         .where(Award.status.in_(LIVE_AWARDS), Panel.decisions_released_at.is_not(None))
-        .options(
-            joinedload(Award.application).joinedload(Application.organisation),
-            joinedload(Award.application).joinedload(Application.work_stream),
-            joinedload(Award.application).joinedload(Application.round),
-            # Joined, not "selectin": one statement however many awards (selectin sends one per 500).
-            joinedload(Award.application).joinedload(Application.localities),
-        )
-        .order_by(Panel.decisions_released_at.desc(), Award.id)
     )
     if work_stream_id is not None:
-        query = query.where(Application.work_stream_id == work_stream_id)
+        matching = matching.where(Application.work_stream_id == work_stream_id)
+    if round_id is not None:
+        matching = matching.where(Application.round_id == round_id)
     if locality_id is not None:
-        query = query.where(Application.localities.any(Locality.id == locality_id))
-    rows = [
+        matching = matching.where(Application.localities.any(Locality.id == locality_id))
+    found = matching.with_only_columns(func.count(Award.id), func.coalesce(func.sum(Award.amount), 0))
+    count, total = db.session.execute(found).one()
+    number = paging.clamp(page, count, per_page)
+    rows = db.session.execute(
+        matching.with_only_columns(
+            Application.id, Organisation.name, WorkStream.name, Round.title, Award.amount, Panel.decisions_released_at
+        )
+        .join(Application.organisation)
+        .join(Application.round)
+        .outerjoin(Application.work_stream)
+        .order_by(Panel.decisions_released_at.desc(), Award.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    places: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        for application_id, name in db.session.execute(
+            select(application_localities.c.application_id, Locality.name)
+            .join(Locality, Locality.id == application_localities.c.locality_id)
+            .where(application_localities.c.application_id.in_([row[0] for row in rows]))
+        ):
+            places[application_id].append(name)
+    items = [
         RegisterRow(
-            organisation=award.application.organisation.name,
-            work_stream=award.application.work_stream.name if award.application.work_stream else "",
-            round=award.application.round.title,
-            amount=award.amount,
-            localities=sorted(loc.name for loc in award.application.localities),
+            organisation=organisation,
+            work_stream=stream or "",
+            round=round_title,
+            amount=amount,
+            localities=sorted(places[application_id]),
             awarded_on=released_at.date() if released_at else None,
         )
-        for award, released_at in db.session.execute(query).unique()
+        for application_id, organisation, stream, round_title, amount, released_at in rows
     ]
-    return Register(rows, _stream_choices(), _locality_choices())
+    return Register(
+        page=Page(items=items, total=count, page=number, per_page=per_page),
+        total=Decimal(str(total)),
+        work_streams=_stream_choices(),
+        rounds=[(r.id, r.title) for r in released_rounds()],
+        localities=_locality_choices(),
+    )
 
 
 def _stream_choices() -> list[tuple[int, str]]:

@@ -396,7 +396,8 @@ PAGES = [
         "Bulk Group",
         (10, 1000),
     ),
-    Page("public register", None, lambda w: "/awards", _awarded, "Bulk Group", (10, 1000)),
+    # Paginated: 50 to a page, newest first.
+    Page("public register", None, lambda w: "/awards", _awarded, "Bulk Group", (10, 50)),
     # Paginated: 50 to a page (the 49 bulk EOIs after the world's own).
     Page("round applications", "officer", _round("applications"), _eois_of_the_group, "Bulk project", (10, 49)),
     Page("awards list", "officer", _round("awards"), _offered, "Bulk Group", (20, 2000)),

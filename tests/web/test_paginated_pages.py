@@ -1,0 +1,98 @@
+"""The pages that list everything, on more data than fits one page: the public register, the panel
+member's queue, moderation and the programme dashboard each show a bounded page (50 or so), say
+how many there are in all, link to the next page with the filters kept, and show the last page
+for a page number past the end. The rows are written in bulk (tests/web/test_query_budgets.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers import page_title, visible_text
+from tests.web.test_query_budgets import World, build_world
+
+from . import test_query_budgets as bulk
+
+
+@pytest.fixture
+def world(app) -> World:  # noqa: ANN001
+    return build_world()
+
+
+def _grow(add, world: World, n: int) -> None:
+    """``n`` more rows of what a page lists, written in bulk and committed."""
+    from portal.extensions import db
+
+    add(world, n)
+    db.session.commit()
+
+
+def _names(html: str, prefix: str) -> list[str]:
+    """The bulk names (``Bulk Group 00012``, ``Bulk project 7``) in the order the page shows them."""
+    return re.findall(prefix + r" \d+", visible_text(html))
+
+
+def _pagination_links(html: str) -> list[str]:
+    nav = re.search(r'<nav class="govuk-pagination".*?</nav>', html, re.S)
+    return re.findall(r'href="([^"]+)"', nav.group(0)) if nav else []
+
+
+# --- the public register ------------------------------------------------------------------------
+
+
+def test_the_register_shows_fifty_newest_first_and_the_count_and_amount_of_all(client, world):
+    _grow(bulk._awarded, world, 120)
+    html = client.get("/awards").get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("Grants awarded (page 1 of 3)")
+    assert "120 grants, £360,000 in all. Showing 1 to 50, newest first." in text
+    shown = _names(html, "Bulk Group")
+    assert len(shown) == 50
+    assert shown == sorted(shown, reverse=True)  # the newest award first
+
+    second = client.get("/awards?page=2").get_data(as_text=True)
+    assert page_title(second).startswith("Grants awarded (page 2 of 3)")
+    assert "Showing 51 to 100, newest first." in visible_text(second)
+    next_names = _names(second, "Bulk Group")
+    assert len(next_names) == 50 and not set(next_names) & set(shown)
+    assert max(next_names) < min(shown)
+
+
+def test_a_register_page_past_the_end_shows_the_last_page(client, world):
+    _grow(bulk._awarded, world, 60)
+    html = client.get("/awards?page=99").get_data(as_text=True)
+    assert page_title(html).startswith("Grants awarded (page 2 of 2)")
+    assert "Showing 51 to 60, newest first." in visible_text(html)
+    assert len(_names(html, "Bulk Group")) == 10
+    assert client.get("/awards?page=nonsense").status_code == 200  # read as the first page
+
+
+def test_the_register_searches_by_round_and_keeps_the_search_in_the_page_links(client, world):
+    _grow(bulk._awarded, world, 60)
+    other = build_other_released_round(world)
+    html = client.get(f"/awards?round={world.round.id}").get_data(as_text=True)
+    text = visible_text(html)
+    assert "60 grants, £180,000 in all." in text
+    assert other not in text
+    assert f'<option value="{world.round.id}" selected>Community grants 2027</option>' in html
+    links = _pagination_links(html)
+    assert links and all(f"round={world.round.id}" in link for link in links)
+    assert any("page=2" in link for link in links)
+    stream = world.round.work_streams[0].id
+    both = client.get(f"/awards?round={world.round.id}&stream={stream}&page=2").get_data(as_text=True)
+    assert all(f"stream={stream}" in link and f"round={world.round.id}" in link for link in _pagination_links(both))
+
+
+def build_other_released_round(world: World) -> str:
+    """A second round with released decisions and one award; the name of its funded group."""
+    from portal.extensions import db
+    from tests import factories
+
+    round_ = factories.make_round(title="Community grants 2029", reference_prefix="CG29-")
+    panel = factories.make_panel(round_=round_, members=[factories.make_user()])
+    panel.decisions_released_at = bulk.NOW
+    ids = bulk.add_eois(round_, 1, status=bulk.ApplicationStatus.DECIDED)
+    bulk.add_awards(round_, ids)
+    db.session.commit()
+    return db.session.get(bulk.Application, ids[0]).organisation.name
