@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
-from portal.services import monitoring, reviews
+from portal.services import monitoring, panel_queue
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
@@ -17,24 +17,23 @@ bp = Blueprint("panel", __name__, url_prefix="/panel")
 @bp.route("/")
 @roles_required(Role.PANEL_MEMBER)
 def home():
-    """The member's queue, round by round, with their progress and each panel's scoring deadline."""
-    queue = reviews.queue_for(current_user)
-    rounds = [
-        {
-            "round": items[0].application.round,
-            "panel": items[0].member.panel,
-            "reviews": items,
-            "progress": reviews.progress(items),
-        }
-        for items in (list(group) for _, group in groupby(queue, key=lambda r: r.application.round_id))
+    """The member's queue, 50 to a page (``?page=``), what still needs scoring first; their
+    progress and each panel's scoring deadline per round; ``?round=<id>`` keeps to one round."""
+    round_id = request.args.get("round", type=int)
+    queue = panel_queue.queue(current_user, round_id=round_id, page=request.args.get("page", 1, type=int))
+    if round_id is not None and queue.chosen is None:
+        abort(404)  # not a round the member reviews for
+    # The page's reviews under their round's heading (a round's reviews may span two pages).
+    groups = [
+        {"progress": next(r for r in queue.rounds if r.round.id == key), "reviews": list(items)}
+        for key, items in groupby(queue.page.items, key=lambda review: review.application.round_id)
     ]
-    submitted, total = reviews.progress(queue)
     with_awards = {r.id for r in monitoring.rounds_with_awards(panel_member=current_user)}
     return render_template(
         "panel/home.html",
-        rounds=rounds,
-        submitted=submitted,
-        total=total,
+        queue=queue,
+        groups=groups,
+        args={"round": round_id} if round_id is not None else {},
         with_awards=with_awards,
     )
 

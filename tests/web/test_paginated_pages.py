@@ -96,3 +96,51 @@ def build_other_released_round(world: World) -> str:
     bulk.add_awards(round_, ids)
     db.session.commit()
     return db.session.get(bulk.Application, ids[0]).organisation.name
+
+
+# --- the panel member's queue -----------------------------------------------------------------------
+
+
+def _scored(world: World, n: int) -> None:
+    """n more EOIs the member has already scored and submitted, titled "Scored project"."""
+    from sqlalchemy import update
+
+    from portal.extensions import db
+
+    ids = bulk.add_eois(world.round, n, status=bulk.ApplicationStatus.WITH_PANEL)
+    bulk.add_reviews(ids, world.panel_member, bulk._criteria(world))
+    db.session.execute(update(bulk.Application).where(bulk.Application.id.in_(ids)).values(title="Scored project"))
+
+
+def test_the_queue_shows_what_still_needs_scoring_first_fifty_to_a_page(client, sign_in, world):
+    _grow(_scored, world, 30)
+    _grow(bulk._queue, world, 60)
+    sign_in(world.member)
+    html = client.get("/panel/").get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("Your panel work (page 1 of 2)")
+    assert "30 of 91 scored" in text
+    assert "Showing 1 to 50 of 91, those still to score first." in text
+    assert html.count('class="govuk-task-list__item') == 50
+    assert "Scored project" not in text  # all 61 still to score come before any scored one
+    assert "Women's conversation cafe" in text  # the draft started earlier is still to score
+
+    second = client.get("/panel/?page=2").get_data(as_text=True)
+    text = visible_text(second)
+    assert page_title(second).startswith("Your panel work (page 2 of 2)")
+    assert "Showing 51 to 91 of 91, those still to score first." in text
+    assert second.count('class="govuk-task-list__item') == 41
+    assert text.count("Scored project") == 30
+    assert text.index("Bulk project") < text.index("Scored project")  # the last 11 to score, then the scored
+
+
+def test_a_queue_page_past_the_end_shows_the_last_and_the_round_is_kept_in_the_links(client, sign_in, world):
+    _grow(bulk._queue, world, 60)
+    sign_in(world.member)
+    html = client.get(f"/panel/?round={world.round.id}&page=7").get_data(as_text=True)
+    assert page_title(html).startswith("Your panel work (page 2 of 2)")
+    assert "Showing 51 to 61 of 61" in visible_text(html)
+    links = _pagination_links(html)
+    assert links and all(f"round={world.round.id}" in link for link in links)
+    assert any("page=1" in link for link in links)
+    assert client.get(f"/panel/?round={world.open_round.id}").status_code == 404  # not a round they review for

@@ -378,7 +378,8 @@ PAGES = [
         "Bulk Place",
         (10, 1000),
     ),
-    Page("panel queue", "member", lambda w: "/panel/", _queue, "Bulk project", (10, 1000)),
+    # Paginated: 50 to a page (the 49 bulk EOIs after the world's own review).
+    Page("panel queue", "member", lambda w: "/panel/", _queue, "Bulk project", (10, 49)),
     Page(
         "review form",
         "member",
