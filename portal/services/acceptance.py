@@ -194,29 +194,8 @@ def accept(
     now = now or utcnow()
     _check_member(award, by, _l("Only members of the group can accept this offer."))
     _check_open(award)
-    problems: dict[str, object] = {}
     name, role = _text(name), _text(role)
-    if not name:
-        problems["name"] = _l("Enter your full name")
-    elif len(name) > NAME_LIMIT:
-        problems["name"] = _l("Your name must be %(limit)d characters or fewer", limit=NAME_LIMIT)
-    if not role:
-        problems["role"] = _l("Enter your role in the group, for example treasurer")
-    elif len(role) > NAME_LIMIT:
-        problems["role"] = _l("Your role must be %(limit)d characters or fewer", limit=NAME_LIMIT)
-    offered = offered_at(award)
-    if accepted_on is None:
-        problems["accepted_on"] = _l("Enter the date you accept the offer")
-    elif accepted_on > _local_date(now):
-        problems["accepted_on"] = _l("The date cannot be in the future")
-    elif offered is not None and accepted_on < _local_date(offered):
-        problems["accepted_on"] = _l("The date cannot be before the offer was made on %(day)s", day=_day(offered))
-    missing = [c for c in award.conditions if c.id not in agreed_condition_ids]
-    if missing:
-        problems["conditions"] = _l(
-            "Confirm you agree to every condition. Not ticked: %(titles)s",
-            titles=", ".join(c.title for c in missing),
-        )
+    problems = _acceptance_problems(award, name, role, accepted_on, agreed_condition_ids, now)
     if problems:
         raise OfferProblems(problems)
 
@@ -254,6 +233,35 @@ def accept(
         now=now,
     )
     return award
+
+
+def _acceptance_problems(
+    award: Award, name: str, role: str, accepted_on: date | None, agreed_condition_ids: set[int], now: datetime
+) -> dict[str, object]:
+    """What is wrong with an acceptance, by field (assisted_award.py shares the rules)."""
+    problems: dict[str, object] = {}
+    if not name:
+        problems["name"] = _l("Enter your full name")
+    elif len(name) > NAME_LIMIT:
+        problems["name"] = _l("Your name must be %(limit)d characters or fewer", limit=NAME_LIMIT)
+    if not role:
+        problems["role"] = _l("Enter your role in the group, for example treasurer")
+    elif len(role) > NAME_LIMIT:
+        problems["role"] = _l("Your role must be %(limit)d characters or fewer", limit=NAME_LIMIT)
+    offered = offered_at(award)
+    if accepted_on is None:
+        problems["accepted_on"] = _l("Enter the date you accept the offer")
+    elif accepted_on > _local_date(now):
+        problems["accepted_on"] = _l("The date cannot be in the future")
+    elif offered is not None and accepted_on < _local_date(offered):
+        problems["accepted_on"] = _l("The date cannot be before the offer was made on %(day)s", day=_day(offered))
+    missing = [c for c in award.conditions if c.id not in agreed_condition_ids]
+    if missing:
+        problems["conditions"] = _l(
+            "Confirm you agree to every condition. Not ticked: %(titles)s",
+            titles=", ".join(c.title for c in missing),
+        )
+    return problems
 
 
 def decline(
@@ -318,18 +326,9 @@ def give_bank_details(
     if problems:
         raise OfferProblems(dict(problems))
 
-    details = award.bank_details
-    replaced = details is not None
-    before = _masked(details) if details else None
-    if details is None:
-        details = BankDetails(award=award)
-        db.session.add(details)
-    details.account_name = _text(account_name)
-    details.sort_code = rules.clean_sort_code(sort_code)
-    details.account_number = rules.clean_account_number(account_number)
-    details.given_by_id, details.given_at = by.id, now
-    award.updated_at = now
-    db.session.flush()
+    before = masked_details(award)
+    replaced = before is not None
+    details = _store_bank_details(award, account_name, sort_code, account_number, by=by, now=now)
     audit.record(
         "award.bank_details_given",
         award,
@@ -349,6 +348,23 @@ def give_bank_details(
         given_by=by,
         now=now,
     )
+    return details
+
+
+def _store_bank_details(
+    award: Award, account_name: str, sort_code: str, account_number: str, *, by: User, now: datetime
+) -> BankDetails:
+    """Keep (or replace) the award's account, as digits, given by ``by`` (assisted_award.py shares it)."""
+    details = award.bank_details
+    if details is None:
+        details = BankDetails(award=award)
+        db.session.add(details)
+    details.account_name = _text(account_name)
+    details.sort_code = rules.clean_sort_code(sort_code)
+    details.account_number = rules.clean_account_number(account_number)
+    details.given_by_id, details.given_at = by.id, now
+    award.updated_at = now
+    db.session.flush()
     return details
 
 
