@@ -228,8 +228,11 @@ def _story_audit(story: Story) -> dict[str, Any]:
 
 def _context(output_return: OutputReturn, by: User) -> dict[str, Any]:
     organisation = output_return.award.application.organisation
+    assisted = not is_member(by, output_return)
     return {
-        "on_behalf_of": organisation if not is_member(by, output_return) else None,
+        "on_behalf_of": organisation if assisted else None,
+        # An officer entering the return for the group: how the group reached us (returns.start_assisted).
+        "channel": Channel(output_return.channel).value if assisted and output_return.entered_by_id else None,
         "round_id": output_return.award.application.round_id,
     }
 
