@@ -370,6 +370,10 @@ ROUTES: tuple[Route, ...] = (
     _page("officers.edit_award_targets", lambda w: {"award_id": w.award_offered}, methods=FORM),
     _page("officers.edit_award_returns", lambda w: {"award_id": w.award_offered}, methods=FORM),
     _post("officers.remind_award", lambda w: {"award_id": w.award_offered}),
+    # The assisted route: the group's answer to its offer, and its bank details, recorded for it.
+    _page("officers.accept_offer_for_group", lambda w: {"award_id": w.award_offered}, methods=FORM),
+    _page("officers.decline_offer_for_group", lambda w: {"award_id": w.award_offered}, methods=FORM),
+    _page("officers.give_bank_details_for_group", lambda w: {"award_id": w.award_accepted}, methods=FORM),
     _post("officers.withdraw_award", lambda w: {"award_id": w.award_offered}),
     _page("officers.edit_letter_settings", _round, methods=FORM),
     _post("officers.upload_letter_logo", _round),

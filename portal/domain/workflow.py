@@ -125,9 +125,11 @@ class AwardStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The group answers its offer; an officer may record the group's answer for it (the assisted route,
+# portal/services/assisted_award.py), recorded with the group and how it reached us.
 AWARD_TRANSITIONS: dict[tuple[AwardStatus, AwardStatus], frozenset[str]] = {
-    (AwardStatus.OFFERED, AwardStatus.ACCEPTED): frozenset({Role.APPLICANT}),
-    (AwardStatus.OFFERED, AwardStatus.DECLINED): frozenset({Role.APPLICANT}),
+    (AwardStatus.OFFERED, AwardStatus.ACCEPTED): frozenset({Role.APPLICANT, Role.OFFICER}),
+    (AwardStatus.OFFERED, AwardStatus.DECLINED): frozenset({Role.APPLICANT, Role.OFFICER}),
     (AwardStatus.ACCEPTED, AwardStatus.ACTIVE): frozenset({Role.OFFICER, SYSTEM}),
     (AwardStatus.ACTIVE, AwardStatus.COMPLETED): frozenset({Role.OFFICER, SYSTEM}),
     (AwardStatus.OFFERED, AwardStatus.WITHDRAWN): frozenset({Role.OFFICER}),
