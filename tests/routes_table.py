@@ -395,6 +395,8 @@ ROUTES: tuple[Route, ...] = (
     _page("officers.edit_return_for_group", lambda w: {"return_id": w.return_due}, methods=FORM),
     _page("officers.add_story_for_group", lambda w: {"return_id": w.return_due}, methods=FORM),
     _post("officers.answer_query_for_group", lambda w: {"return_id": w.return_due}),
+    _page("officers.edit_story_for_group", lambda w: {"story_id": w.story}, methods=FORM),
+    _post("officers.remove_story_for_group", lambda w: {"story_id": w.story}, last=True),
     _post("officers.withdraw_story_consent", lambda w: {"story_id": w.story}),
     _page("officers.exports", _round),
     _page("officers.export_xlsx", _round, kind="file"),

@@ -1,10 +1,11 @@
 """An officer enters a return on a group's behalf (the assisted route, recorded as such): first how
-the group reached us and who in it agreed, then the group's own return form and story form,
-saved and sent as the officer. Everywhere the return is shown it says who entered it and how."""
+the group reached us and who in it agreed, then the group's own return form and story forms
+(adding, changing and removing its stories), saved and sent as the officer. Everywhere the return
+is shown it says who entered it and how."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,16 +13,19 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from portal.applicants.return_forms import CONSENT_HINTS, ChangeStoryForm
 from portal.applicants.return_routes import return_page, show_problems, story_page
 from portal.auth.access import roles_required
 from portal.domain.applications import Channel
+from portal.domain.returns import Consent
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import PortalForm, keeps_input_on_csrf_failure
-from portal.models import OutputReturn
+from portal.models import OutputReturn, Story
 from portal.officers.intake_forms import CHANNEL_LABELS
 from portal.officers.routes import bp
 from portal.services import ServiceError, returns
+from portal.templating import translate_message
 
 
 class AssistedReturnForm(PortalForm):
@@ -113,3 +117,90 @@ def add_story_for_group(return_id: int):
         action=url_for("officers.add_story_for_group", return_id=output_return.id),
         back_url=url_for("officers.edit_return_for_group", return_id=output_return.id),
     )
+
+
+def _get_story(story_id: int) -> Story:
+    story = db.session.get(Story, story_id)
+    if story is None:
+        abort(404)
+    return story
+
+
+def _story_not_now(output_return: OutputReturn):  # noqa: ANN202
+    """Where to go instead when a story of this return cannot be changed for the group now: a sent
+    return keeps its stories; before the first change, how the group reached us is recorded."""
+    if output_return.status not in returns.EDITABLE:
+        flash(_("This return has been sent, so its stories can no longer be changed."), "info")
+        return redirect(url_for("officers.return_detail", return_id=output_return.id))
+    if output_return.entered_by_id is None:
+        flash(_("First record how the group reached us and who in it agreed."), "info")
+        return redirect(url_for("officers.assisted_return", return_id=output_return.id))
+    return None
+
+
+@bp.route("/stories/<int:story_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.OFFICER)
+@keeps_input_on_csrf_failure
+def edit_story_for_group(story_id: int):
+    story = _get_story(story_id)
+    output_return = story.output_return
+    if (elsewhere := _story_not_now(output_return)) is not None:
+        return elsewhere
+    back_url = url_for("officers.edit_return_for_group", return_id=output_return.id)
+    if request.method == "GET":
+        form = ChangeStoryForm(
+            formdata=None,
+            data={
+                "title": story.title,
+                "body": story.body,
+                "consent": Consent(story.consent).value,
+                "teller_name": story.teller_name,
+            },
+        )
+    else:
+        form = ChangeStoryForm()
+        if form.validate_on_submit():
+            try:
+                returns.update_story(
+                    story,
+                    title=form.title.data or "",
+                    body=form.body.data or "",
+                    teller_name=form.teller_name.data,
+                    consent=form.consent.data,
+                    by=current_user,
+                )
+            except ServiceError as error:
+                show_problems(form, error, "title")
+            else:
+                db.session.commit()
+                flash(_("‘%(title)s’ has been changed for the group.", title=story.title), "success")
+                return redirect(back_url)
+    return render_template(
+        "applicants/return_story_form.html",
+        output_return=output_return,
+        application=output_return.award.application,
+        form=form,
+        story=story,
+        action=url_for("officers.edit_story_for_group", story_id=story.id),
+        back_url=back_url,
+        hints=CONSENT_HINTS,
+    )
+
+
+@bp.route("/stories/<int:story_id>/remove", methods=["POST"])
+@roles_required(Role.OFFICER)
+def remove_story_for_group(story_id: int):
+    story = _get_story(story_id)
+    output_return = story.output_return
+    if (elsewhere := _story_not_now(output_return)) is not None:
+        return elsewhere
+    title = story.title
+    try:
+        returns.remove_story(story, by=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(translate_message(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("‘%(title)s’ has been removed from the group's return.", title=title), "success")
+    return redirect(url_for("officers.edit_return_for_group", return_id=output_return.id))
