@@ -336,6 +336,9 @@ ROUTES: tuple[Route, ...] = (
     _post("officers.send_application_message", lambda w: {"application_id": w.sent_b}),
     _post("officers.invite_group", lambda w: {"application_id": w.sent_b}),
     _post("officers.withdraw_application", lambda w: {"application_id": w.sent_b}),
+    # The assisted route for a group's own record: its details and documents, changed for it.
+    _page("officers.edit_organisation_for_group", lambda w: {"organisation_id": w.group_a}, methods=FORM),
+    _page("officers.upload_document_for_group", lambda w: {"organisation_id": w.group_a}, methods=FORM),
     # --- officers: the panel -------------------------------------------------------------------------
     _page("officers.panel", _round),
     _post("officers.create_panel", _round),
