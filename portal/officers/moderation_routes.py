@@ -20,6 +20,7 @@ from portal.officers.intake_forms import STATUS_LABELS
 from portal.officers.routes import bp, get_round
 from portal.services import ServiceError
 from portal.services import moderation as service
+from portal.services import moderation_page as page_service
 from portal.templating import translate_message
 
 
@@ -51,14 +52,17 @@ def get_panel_application(application_id: int) -> Application:
 @bp.route("/rounds/<int:round_id>/moderation", endpoint="moderation")
 @roles_required(Role.OFFICER)
 def moderation_page(round_id: int):
+    """One work stream (``?stream=``): its EOIs 50 to a page (``?page=``), those needing attention
+    first, and the ranking 50 to a page (``?rank_page=``); a page past the end shows the last."""
     round_ = get_round(round_id, joinedload(Round.work_streams), joinedload(Round.criteria))
     stream = chosen_stream(round_, request.args.get("stream", type=int))
-    return render_template(
-        "officers/moderation.html",
-        round=round_,
-        view=service.moderation_for(round_, stream),
-        status_labels=STATUS_LABELS,
+    view = page_service.moderation_page(
+        round_,
+        stream,
+        page=request.args.get("page", 1, type=int),
+        ranking_page=request.args.get("rank_page", 1, type=int),
     )
+    return render_template("officers/moderation.html", round=round_, view=view, status_labels=STATUS_LABELS)
 
 
 def _application_page(application: Application, form: forms.AgreedScoreForm | None = None):  # noqa: ANN202

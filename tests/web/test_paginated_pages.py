@@ -144,3 +144,80 @@ def test_a_queue_page_past_the_end_shows_the_last_and_the_round_is_kept_in_the_l
     assert links and all(f"round={world.round.id}" in link for link in links)
     assert any("page=1" in link for link in links)
     assert client.get(f"/panel/?round={world.open_round.id}").status_code == 404  # not a round they review for
+
+
+# --- moderation ---------------------------------------------------------------------------------------
+
+
+def _moderation(world: World, **args) -> str:
+    query = "&".join(f"{key}={value}" for key, value in args.items())
+    return f"/officers/rounds/{world.round.id}/moderation" + (f"?{query}" if query else "")
+
+
+def test_moderation_lists_the_eois_needing_attention_first_a_page_at_a_time(client, sign_in, world):
+    _grow(bulk._panel_eois, world, 120)  # one in ten with a conflict (so one review too few)
+    sign_in(world.officer)
+    html = client.get(_moderation(world)).get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("Moderation: Work stream 1 (page 1 of 3)")
+    assert "121 EOIs with the panel." in text
+    assert (
+        "13 EOIs need attention and are listed first: 0 with scores far apart, 12 with a conflict declared, "
+        "13 with too few reviews. 108 have no flags."
+    ) in text
+    assert "Showing 1 to 50 of 121, those needing attention first" in text
+    eois = text[text.index("EOIs and their scores") : text.index("The ranking against the budget")]
+    assert eois.count("1 conflict declared") == 12 and eois.count("of 3 reviews") == 13  # all 13 on page 1
+    assert eois.count("Bulk project") == 49  # 12 flagged, then the world's own EOI, then 37 without flags
+
+    second = visible_text(client.get(_moderation(world, page=2)).data)
+    assert "Showing 51 to 100 of 121, those needing attention first" in second
+    eois = second[second.index("EOIs and their scores") : second.index("The ranking against the budget")]
+    assert "conflict declared" not in eois and eois.count("Bulk project") == 50
+
+
+def test_the_ranking_is_paged_on_its_own_keeping_the_work_stream_and_the_other_page(client, sign_in, world):
+    _grow(bulk._panel_eois, world, 120)
+    sign_in(world.officer)
+    stream = world.round.work_streams[0].id
+    html = client.get(_moderation(world, stream=stream, page=2)).get_data(as_text=True)
+    text = visible_text(html)
+    ranking = text[text.index("The ranking against the budget of £25,000") :]
+    assert "Showing ranks 1 to 50 of 121" in ranking
+    assert "Budget line The money runs out here: £24,000 of £25,000" in ranking  # 8 of £3,000 fit
+    assert "Go to the budget line: the money runs out after rank 8" in text
+    rank_links = [link for link in _all_pagination_links(html) if "rank_page=" in link]
+    assert rank_links and all(f"stream={stream}" in link and "page=2" in link for link in rank_links)
+    assert all(link.endswith("#ranking") for link in rank_links)
+
+    last = visible_text(client.get(_moderation(world, stream=stream, rank_page=3)).data)
+    ranking = last[last.index("The ranking against the budget") :]
+    assert "Showing ranks 101 to 121 of 121" in ranking
+    assert "121 " in ranking and "Not scored" in ranking  # the world's unscored EOI ranks last
+    assert "Budget line" not in ranking
+
+
+def test_a_moderation_page_past_the_end_shows_the_last(client, sign_in, world):
+    _grow(bulk._panel_eois, world, 60)
+    sign_in(world.officer)
+    html = client.get(_moderation(world, page=40, rank_page=40)).get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("Moderation: Work stream 1 (page 2 of 2)")
+    assert "Showing 51 to 61 of 61, those needing attention first" in text
+    assert "Showing ranks 51 to 61 of 61" in text
+
+
+def test_panel_members_read_the_same_pages_without_what_they_may_not_see(client, sign_in, world):
+    _grow(bulk._panel_eois, world, 60)
+    sign_in(world.member)
+    html = client.get(f"/panel/rounds/{world.round.id}/moderation?page=2").get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("The panel meeting: Work stream 1 (page 2 of 2)")
+    assert "Showing 51 to 61 of 61, those needing attention first" in text
+    assert "more generous" not in text and "harsher" not in text  # no leniency for members
+    assert all("/officers/" not in link for link in _all_pagination_links(html))
+
+
+def _all_pagination_links(html: str) -> list[str]:
+    navs = re.findall(r'<nav class="govuk-pagination".*?</nav>', html, re.S)
+    return [link.replace("&amp;", "&") for nav in navs for link in re.findall(r'href="([^"]+)"', nav)]
