@@ -12,19 +12,21 @@ from portal.extensions import db
 from portal.forms import COMMUNITY_LABELS
 from portal.models import Round
 from portal.officers.routes import bp
-from portal.services import monitoring
+from portal.services import dashboard_page, monitoring
 
 
 @bp.route("/dashboard")
 @roles_required(Role.OFFICER, Role.ADMIN)
 def dashboard():
-    """``?round=<id>`` picks the round; by default the newest round with awards."""
+    """``?round=<id>`` picks the round; by default the newest round with awards. Its awards are
+    listed 50 to a page (``?page=``; past the end: the last page)."""
     rounds = monitoring.rounds_with_awards()
     asked = request.args.get("round", type=int)
     round_ = monitoring.choose_round(asked, rounds)
     if round_ is None and request.args.get("round") and (asked is None or db.session.get(Round, asked) is None):
         abort(404)  # a round that does not exist; a real one with no awards yet says so
-    view = monitoring.dashboard(round_) if round_ else None
+    page = request.args.get("page", 1, type=int)
+    view = dashboard_page.dashboard_page(round_, page=page) if round_ else None
     return render_template(
         "officers/dashboard.html", rounds=rounds, view=view, community_labels=COMMUNITY_LABELS, labels=LABELS
     )

@@ -11,18 +11,20 @@ from portal.domain.returns import LABELS
 from portal.domain.roles import Role
 from portal.forms import COMMUNITY_LABELS
 from portal.panel.routes import bp
-from portal.services import monitoring
+from portal.services import dashboard_page, monitoring
 
 
 @bp.route("/dashboard")
 @roles_required(Role.PANEL_MEMBER)
 def dashboard():
-    """``?round=<id>`` picks one of the member's rounds; by default the newest with awards."""
+    """``?round=<id>`` picks one of the member's rounds; by default the newest with awards. Its
+    awards are listed 50 to a page (``?page=``; past the end: the last page)."""
     rounds = monitoring.rounds_with_awards(panel_member=current_user)
     round_ = monitoring.choose_round(request.args.get("round", type=int), rounds)
     if round_ is None and request.args.get("round"):
         abort(404)
-    view = monitoring.dashboard(round_) if round_ else None
+    page = request.args.get("page", 1, type=int)
+    view = dashboard_page.dashboard_page(round_, page=page) if round_ else None
     return render_template(
         "panel/dashboard.html", rounds=rounds, view=view, community_labels=COMMUNITY_LABELS, labels=LABELS
     )

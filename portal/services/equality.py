@@ -6,6 +6,7 @@ Plain values in, plain dataclasses out; the dashboard (monitoring.py) reads the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,10 +58,23 @@ def _safe_counts(answers: list[list[str] | None]) -> tuple[dict[str, int | None]
     to say / not answered counts (in ``GROUP_KEYS`` order) and the total. Every count of 1 to 4 is
     hidden; in the three counts that add up to the total a second is hidden with a lone hidden one
     (complementary suppression); a hidden total hides every part of it."""
+    return _safe_tally([(answer, 1) for answer in answers])
+
+
+def _safe_tally(
+    tally: Iterable[tuple[list[str] | None, int]],
+) -> tuple[dict[str, int | None], list[int | None], int | None]:
+    """``_safe_counts`` of answers already counted: (an answer, how many gave it), each answer
+    counted as ``count_answers`` counts it once, times how many gave it."""
     options = [c.value for c in Community]
-    counts = count_answers(answers, options, PREFER_NOT_TO_SAY)
+    counts = dict.fromkeys((*options, *GROUP_KEYS), 0)
+    given = 0
+    for answer, how_many in tally:
+        for key, value in count_answers([answer], options, PREFER_NOT_TO_SAY).items():
+            counts[key] += value * how_many
+        given += how_many
     groups = suppress_group([counts[k] for k in GROUP_KEYS])
-    total = suppress(len(answers))
+    total = suppress(given)
     if total is None:
         groups = [None if c else c for c in groups]
     return {o: suppress(counts[o]) for o in options}, groups, total
@@ -85,6 +99,37 @@ def equality_and_reach(funded: list[Organisation], others: list[Organisation]) -
             )
         )
     return tables
+
+
+def equality_from_tally(tally: Iterable[tuple[list[str] | None, list[str] | None, bool, int]]) -> list[EqualityTable]:
+    """``equality_and_reach`` from groups already counted by the database: (their ``led_by``
+    answer, their ``works_with`` answer, funded or not, how many groups gave both)."""
+    rows = list(tally)
+    options = [c.value for c in Community]
+    tables = []
+    for index, question in enumerate(MONITORING_QUESTIONS):
+        (f_options, f_groups, f_total), (o_options, o_groups, o_total) = (
+            _safe_tally([(row[index], row[3]) for row in rows if row[2] is funded]) for funded in (True, False)
+        )
+        tables.append(
+            EqualityTable(
+                question,
+                [EqualityRow(o, f_options[o], o_options[o]) for o in options],
+                [EqualityRow(k, f_groups[i], o_groups[i]) for i, k in enumerate(GROUP_KEYS)],
+                EqualityRow("total", f_total, o_total),
+            )
+        )
+    return tables
+
+
+def took_part_from_tally(tally: Iterable[tuple[list[str] | None, int]]) -> TookPartTable:
+    """``took_part`` from answers already counted by the database: (an answer, how many awards)."""
+    options, groups, total = _safe_tally(tally)
+    return TookPartTable(
+        [CountRow(code, count) for code, count in options.items()],
+        [CountRow(code, groups[i]) for i, code in enumerate(GROUP_KEYS)],
+        CountRow("total", total),
+    )
 
 
 def took_part(answers: list[list[str] | None]) -> TookPartTable:

@@ -221,3 +221,82 @@ def test_panel_members_read_the_same_pages_without_what_they_may_not_see(client,
 def _all_pagination_links(html: str) -> list[str]:
     navs = re.findall(r'<nav class="govuk-pagination".*?</nav>', html, re.S)
     return [link.replace("&amp;", "&") for nav in navs for link in re.findall(r'href="([^"]+)"', nav)]
+
+
+# --- the programme dashboard ----------------------------------------------------------------------
+
+
+def _late(world: World, n: int) -> None:
+    """n more accepted awards, each with a return that was due at the start of 2026 and not sent."""
+    from datetime import date
+
+    awards = bulk._awarded(world, n)
+    bulk._insert(
+        bulk.OutputReturn,
+        [
+            {"award_id": a, "period": 1, "due_on": date(2026, 1, 1), "is_final": False,
+             "status": bulk.ReturnStatus.DUE, "lock_version": 1}
+            for a in awards
+        ],
+    )  # fmt: skip
+
+
+def _awards_table(text: str) -> str:
+    """The table of awards (its caption is the last mention of its heading), up to the next section."""
+    start = text.rindex("Each award against its own targets")
+    return text[start : text.index("Equality and reach", start)]
+
+
+def _dashboard(world: World, **args) -> str:
+    query = "&".join(f"{key}={value}" for key, value in {"round": world.round.id, **args}.items())
+    return f"/officers/dashboard?{query}"
+
+
+def test_the_dashboard_lists_the_awards_fifty_to_a_page_with_the_totals_of_all(client, sign_in, world):
+    _grow(bulk._awarded, world, 120)
+    sign_in(world.officer)
+    html = client.get(_dashboard(world)).get_data(as_text=True)
+    text = visible_text(html)
+    assert page_title(html).startswith("Programme dashboard: Community grants 2027 (page 1 of 3)")
+    assert "120 funded groups, £360,000 in grants." in text
+    assert "Showing awards 1 to 50 of 120, in the order they were made." in text
+    awards = _awards_table(text)
+    first = _names(awards, "Bulk Group")
+    assert len(first) == 50
+    links = _all_pagination_links(html)
+    assert links and all(f"round={world.round.id}" in link and link.endswith("#awards") for link in links)
+
+    second = visible_text(client.get(_dashboard(world, page=2)).data)
+    awards = _awards_table(second)
+    assert "Showing awards 51 to 100 of 120" in second
+    assert len(_names(awards, "Bulk Group")) == 50 and not set(_names(awards, "Bulk Group")) & set(first)
+
+
+def test_a_dashboard_page_past_the_end_shows_the_last(client, sign_in, world):
+    _grow(bulk._awarded, world, 60)
+    sign_in(world.officer)
+    html = client.get(_dashboard(world, page=9)).get_data(as_text=True)
+    assert page_title(html).startswith("Programme dashboard: Community grants 2027 (page 2 of 2)")
+    assert "Showing awards 51 to 60 of 60" in visible_text(html)
+
+
+def test_the_dashboard_shows_the_first_late_returns_and_how_many_in_all(client, sign_in, world):
+    _grow(_late, world, 30)
+    sign_in(world.officer)
+    html = client.get(_dashboard(world)).get_data(as_text=True)
+    text = visible_text(html)
+    assert "30 returns are late" in text
+    late = text[text.index("30 returns are late") : text.index("returns due in the next 30 days")]
+    assert "The first 20, soonest due first. See all 30 in the list of returns" in late
+    assert len(_names(late, "Bulk Group")) == 20
+    assert f'href="/officers/rounds/{world.round.id}/returns?late=y"' in html
+
+
+def test_panel_members_page_through_the_awards_without_links_to_officers_pages(client, sign_in, world):
+    _grow(_late, world, 60)
+    sign_in(world.member)
+    html = client.get(f"/panel/dashboard?round={world.round.id}&page=2").get_data(as_text=True)
+    text = visible_text(html)
+    assert "Showing awards 51 to 60 of 60" in text
+    assert "The first 20, soonest due first." in text and "See all" not in text
+    assert "/officers/" not in html

@@ -396,7 +396,7 @@ PAGES = [
         lambda w: f"/officers/dashboard?round={w.round.id}",
         _returns,
         "Bulk Group",
-        (10, 1000),
+        (10, 50),  # paginated: 50 awards to a page (their returns are neither late nor due soon)
     ),
     # Paginated: 50 to a page, newest first.
     Page("public register", None, lambda w: "/awards", _awarded, "Bulk Group", (10, 50)),
