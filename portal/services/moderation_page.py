@@ -141,19 +141,11 @@ def _eoi_page(eois, totals, minimum: int, threshold_h: int, page: int | None, pe
     conflict = case((eois.c.conflicts > 0, 1), else_=0)
     flagged = case((or_(spread == 1, too_few == 1, conflict == 1), 1), else_=0)
     order = (flagged.desc(), spread.desc(), conflict.desc(), too_few.desc(), eois.c.reference, eois.c.id)
-    served = (
-        select(func.aggregate_strings(Locality.name, _SEPARATOR))
-        .join(places, places.c.locality_id == Locality.id)
-        .where(places.c.application_id == eois.c.id)
-        .correlate(eois)
-        .scalar_subquery()
-    )
 
     def build(number: int) -> Select:
         page_rows = (
             select(
                 eois,
-                served.label("places"),
                 spread.label("spread"),
                 too_few.label("too_few"),
                 conflict.label("conflict"),
@@ -169,8 +161,15 @@ def _eoi_page(eois, totals, minimum: int, threshold_h: int, page: int | None, pe
             .offset((number - 1) * per_page)
             .subquery("page")
         )
+        served = (  # only for the rows of the page
+            select(func.aggregate_strings(Locality.name, _SEPARATOR))
+            .join(places, places.c.locality_id == Locality.id)
+            .where(places.c.application_id == page_rows.c.id)
+            .correlate(page_rows)
+            .scalar_subquery()
+        )
         return (
-            select(page_rows, totals.c.review_id, totals.c.member_id, totals.c.recommendation, totals.c.total_h,
+            select(page_rows, served.label("places"), totals.c.review_id, totals.c.member_id, totals.c.recommendation, totals.c.total_h,
                    User.full_name.label("member_name"))
             .outerjoin(totals, totals.c.application_id == page_rows.c.id)
             .outerjoin(PanelMember, PanelMember.id == totals.c.member_id)
@@ -282,7 +281,7 @@ def moderation_page(
     minimum = panel.minimum_reviewers if panel else DEFAULT_MINIMUM_REVIEWERS
     threshold = Decimal(panel.spread_threshold if panel else DEFAULT_SPREAD_THRESHOLD)
     budget_p = int((Decimal(stream.budget or 0) * 100).to_integral_value())
-    totals = sql.review_totals(round_)
+    totals = sql.review_totals(round_, stream)
     eois = sql.eois(stream, totals)
     ranked = sql.ranked(eois)
     eoi_page, attention = _eoi_page(eois, totals, minimum, int(threshold * 100), page, per_page)
@@ -304,5 +303,5 @@ def moderation_page(
         allocated=allocated,
         above_line=above,
         localities=sql.locality_shares(ranked, budget_p) if eoi_page.total else [],
-        leniency=sql.leniency(totals) if with_leniency and eoi_page.total else [],
+        leniency=sql.leniency(sql.review_totals(round_)) if with_leniency and eoi_page.total else [],
     )

@@ -43,9 +43,10 @@ from portal.services.moderation import PANEL_STATUSES, MemberLeniency
 _HUNDRED = Decimal(100)
 
 
-def review_totals(round_: Round):  # noqa: ANN202 - a CTE
-    """Each submitted review of the round's EOIs with the panel, by a member without a conflict on
-    that EOI: its weighted total in hundredths (NULL when it scored nothing with a weight)."""
+def review_totals(round_: Round, stream: WorkStream | None = None):  # noqa: ANN202 - a CTE
+    """Each submitted review of the round's EOIs with the panel (of one work stream's, with
+    ``stream``), by a member without a conflict on that EOI: its weighted total in hundredths
+    (NULL when it scored nothing with a weight)."""
     weights = {c.id: int(Decimal(c.weight) * 100) for c in round_.criteria if not c.is_archived}
     weight = case(weights, value=Score.criterion_id, else_=0) if weights else cast(0, BigInteger)
     weighted = cast(func.sum(weight * Score.score), BigInteger)
@@ -74,6 +75,7 @@ def review_totals(round_: Round):  # noqa: ANN202 - a CTE
             Application.status.in_(PANEL_STATUSES),
             Review.status == ReviewStatus.SUBMITTED,
             ~conflicted,
+            *([Application.work_stream_id == stream.id] if stream is not None else []),
         )
         .group_by(Review.id, Review.application_id, Review.member_id, Review.recommendation)
         .cte("review_totals")
@@ -97,11 +99,12 @@ def eois(stream: WorkStream, totals):  # noqa: ANN001, ANN202 - a subquery
         .subquery("per_eoi")
     )
     scored = func.coalesce(per_eoi.c.scored, 0)
-    conflicts = (
-        select(func.count())
-        .where(ConflictDeclaration.application_id == Application.id)
-        .correlate(Application)
-        .scalar_subquery()
+    declared = (
+        select(ConflictDeclaration.application_id, func.count().label("conflicts"))
+        .join(Application, Application.id == ConflictDeclaration.application_id)
+        .where(Application.round_id == stream.round_id, Application.work_stream_id == stream.id)
+        .group_by(ConflictDeclaration.application_id)
+        .subquery("declared")
     )
     recorder = User.__table__.alias("recorder")
     return (
@@ -119,7 +122,7 @@ def eois(stream: WorkStream, totals):  # noqa: ANN001, ANN202 - a subquery
             case((scored > 0, (2 * per_eoi.c.sum_h + scored) // (2 * scored))).label("mean_h"),
             per_eoi.c.min_h,
             per_eoi.c.max_h,
-            conflicts.label("conflicts"),
+            func.coalesce(declared.c.conflicts, 0).label("conflicts"),
             cast(func.round(AgreedScore.score * 100), BigInteger).label("agreed_h"),
             AgreedScore.rationale.label("agreed_rationale"),
             AgreedScore.recorded_at.label("agreed_at"),
@@ -130,6 +133,7 @@ def eois(stream: WorkStream, totals):  # noqa: ANN001, ANN202 - a subquery
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(per_eoi, per_eoi.c.application_id == Application.id)
+        .outerjoin(declared, declared.c.application_id == Application.id)
         .outerjoin(AgreedScore, AgreedScore.application_id == Application.id)
         .outerjoin(recorder, recorder.c.id == AgreedScore.recorded_by_id)
         .outerjoin(FundingDecision, FundingDecision.application_id == Application.id)
