@@ -81,27 +81,34 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
     else:
         total = sum(r.total for r in rounds)
     number = paging.clamp(page, total, per_page)
-    query = (
-        select(Review)
+    order = (
+        _SUBMITTED,
+        Panel.scoring_deadline.is_(None),
+        Panel.scoring_deadline,
+        Application.round_id,
+        Application.reference,
+        Review.id,
+    )
+    # The page's reviews chosen on narrow rows first, then loaded with what each row shows.
+    chosen = (
+        select(Review.id, func.row_number().over(order_by=order).label("position"))
         .join(Review.member)
         .join(PanelMember.panel)
         .join(Review.application)
         .where(PanelMember.user_id == user.id)
+    )
+    if round_id is not None:
+        chosen = chosen.where(Application.round_id == round_id)
+    page_ids = chosen.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery("page_ids")
+    query = (
+        select(Review)
+        .join(page_ids, page_ids.c.id == Review.id)
         .options(
             joinedload(Review.application).joinedload(Application.organisation),
             joinedload(Review.application).joinedload(Application.work_stream),
             joinedload(Review.member).joinedload(PanelMember.panel).joinedload(Panel.round),
         )
-        .order_by(
-            _SUBMITTED,
-            Panel.scoring_deadline.is_(None),
-            Panel.scoring_deadline,
-            Application.round_id,
-            Application.reference,
-            Review.id,
-        )
+        .order_by(page_ids.c.position)
     )
-    if round_id is not None:
-        query = query.where(Application.round_id == round_id)
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique()) if total else []
+    items = list(db.session.scalars(query).unique()) if total else []
     return Queue(rounds, Page(items=items, total=total, page=number, per_page=per_page), round_id)
