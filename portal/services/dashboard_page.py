@@ -100,14 +100,13 @@ class DashboardPage:
 # --- the SQL ----------------------------------------------------------------------------------
 
 
-def _live(round_: Round):  # noqa: ANN202 - a subquery
+def _live(round_: Round):  # noqa: ANN202 - a select
     """The round's accepted, active or completed awards."""
     return (
         select(Award.id.label("award_id"), Award.amount, Application.id.label("application_id"),
                Application.work_stream_id)
         .join(Award.application)
         .where(Application.round_id == round_.id, Award.status.in_(LIVE_AWARDS))
-        .subquery("live")
     )  # fmt: skip
 
 
@@ -146,7 +145,7 @@ def _facts(live):  # noqa: ANN001, ANN202 - a subquery
         select(both.c.award_id, both.c.measure_id, func.max(both.c.target).label("target"),
                func.sum(both.c.actual).label("actual"))
         .group_by(both.c.award_id, both.c.measure_id)
-        .subquery("facts")
+        .cte("facts")
     )  # fmt: skip
 
 
@@ -226,7 +225,7 @@ def _returns(live, today: date) -> dict[ReturnState, ReturnList]:  # noqa: ANN00
     return {kind: ReturnList(found[kind], totals.get(kind, 0)) for kind in ReturnState}
 
 
-def _award_page(live, facts, measures: dict[int, OutputMeasure], total: int, page: int | None, per_page: int,  # noqa: ANN001, PLR0913
+def _award_page(live, measures: dict[int, OutputMeasure], total: int, page: int | None, per_page: int,  # noqa: ANN001, PLR0913
                 today: date) -> Page[AwardProgress]:  # fmt: skip
     """One page of the live awards (in the order they were made), each against its own targets."""
     number = paging.clamp(page, total, per_page)
@@ -237,6 +236,7 @@ def _award_page(live, facts, measures: dict[int, OutputMeasure], total: int, pag
         .offset((number - 1) * per_page)
         .subquery("page_awards")
     )
+    facts = _facts(page_awards)  # the figures of the page's awards only
     rows = db.session.execute(
         select(Award.id, Award.amount, Award.starts_on, Award.ends_on, Organisation.name, Application.reference,
                WorkStream.name.label("stream"), facts.c.measure_id, facts.c.target, facts.c.actual)
@@ -330,9 +330,10 @@ def dashboard_page(
             .order_by(WorkStream.position, WorkStream.id)
         ).unique()
     )
-    live = _live(round_)
-    facts = _facts(live)
-    progress = _progress_rows(round_, live, facts)
+    # A CTE where a statement reads it several times (progress), a plain subquery elsewhere.
+    live, shared = _live(round_).subquery("live"), _live(round_).cte("live")
+    facts = _facts(shared)
+    progress = _progress_rows(round_, shared, facts)
     measures = {
         m.id: m for s in streams if not s.is_retired for m in s.measures
         if m.kind == MeasureKind.NUMERIC and not m.is_retired
@@ -347,7 +348,7 @@ def dashboard_page(
         late=returns[ReturnState.LATE],
         due_soon=returns[ReturnState.DUE_SOON],
         queried=returns[ReturnState.QUERIED],
-        award_page=_award_page(live, facts, measures, award_count, page, per_page, today),
+        award_page=_award_page(live, measures, award_count, page, per_page, today),
         equality=equality,
         took_part=took_part,
     )
