@@ -7,13 +7,15 @@ each test then starts from empty tables. ``TEST_DATABASE_URL`` points the suite 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from portal import create_app
 from portal.domain.roles import Role
@@ -23,6 +25,39 @@ from tests import factories
 from tests.helpers import PortalClient
 
 accounts.use_fast_hashing_for_tests()
+
+
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run, in memory. Every test makes its own app, and each
+    app's Jinja environment would otherwise parse and compile every template it renders again
+    (about 0.4 s for the first page of each test); every app of the run has the same settings."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = _SharedBytecode()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_waiting_for_the_disk(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """Test databases are thrown away: SQLite need not wait for each commit to reach the disk
+    (the portal's own setting, portal/db.py, keeps it waiting)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def _share_compiled_templates(app: Flask) -> Flask:
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
+
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 SECOND_STEP = "/sign-in/code"
@@ -128,6 +163,16 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
+def _engine_options(database_url: str) -> dict:
+    """PostgreSQL in tests does not wait for each commit to reach the disk: the test databases are
+    thrown away, and waiting for the disk was most of a PostgreSQL run's time."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    return {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"options": "-c synchronous_commit=off"}}
+    }
+
+
 def make_test_config(database_url: str, tmp: Path, **overrides: object) -> dict:
     return {
         "ENV": "test",
@@ -141,6 +186,7 @@ def make_test_config(database_url: str, tmp: Path, **overrides: object) -> dict:
         "CONTACT_EMAIL": "help@testshire.example",
         "RATELIMIT_ENABLED": True,
         "PROPAGATE_EXCEPTIONS_IN_TESTS": True,
+        **_engine_options(database_url),
         **overrides,
     }
 
@@ -164,7 +210,7 @@ def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> st
 
 @pytest.fixture
 def app(_migrated: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(make_test_config(_migrated, tmp_path))
+    app = _share_compiled_templates(create_app(make_test_config(_migrated, tmp_path)))
     app.test_client_class = SigningInClient
     with app.app_context():
         yield app
@@ -178,13 +224,17 @@ def app(_migrated: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 def _empty_tables() -> None:
+    """Delete every row, children first, and (PostgreSQL) start the id sequences again. DELETE on
+    these small tables is about 20 times quicker than one TRUNCATE of them all (0.28 s a test)."""
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:
+        for name in tables:
+            conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+            sequences = conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"))
+            restarts = [f"setval('{name}', 1, false)" for name in sequences.scalars()]
+            if restarts:
+                conn.execute(text(f"SELECT {', '.join(restarts)}"))
 
 
 @pytest.fixture
@@ -278,7 +328,7 @@ def make_app(app: Flask, _migrated: str, tmp_path: Path) -> Iterator[Callable[..
     made: list[Flask] = []
 
     def _make_app(**overrides: object) -> Flask:
-        other = create_app(make_test_config(_migrated, tmp_path, **overrides))
+        other = _share_compiled_templates(create_app(make_test_config(_migrated, tmp_path, **overrides)))
         other.test_client_class = SigningInClient
         made.append(other)
         return other
