@@ -253,6 +253,8 @@ def test_an_officer_answers_a_query_for_the_group_and_it_is_recorded_so(client, 
         f"/officers/returns/{queried.id}/assisted",
         {"channel": "phone", "consent_note": "Fatima, the treasurer, rang on 3 March"},
     )
+    # The page the officer enters the return on has the group's answer form, posting here.
+    assert f'action="{answer}"' in client.get(enter).data.decode()
     # An empty answer is refused with the reason, and nothing is kept.
     response = client.submit(answer, {"answer-body": "  "}, from_url=enter)
     assert response.headers["Location"] == enter
