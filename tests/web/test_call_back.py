@@ -239,3 +239,12 @@ def test_an_admin_can_read_the_list_but_not_handle(client, login_as):
     html = client.get("/officers/support-requests").data.decode()
     assert "Amina" in visible_text(html)
     assert "Mark as handled" not in visible_text(html)
+
+
+def test_the_email_address_is_a_link_inside_one_sentence(client, app):
+    page = client.get("/help/call-back").data.decode()
+    email = app.config["CONTACT_EMAIL"]
+    assert f'You can also email us at <a class="govuk-link" href="mailto:{email}">{email}</a>.' in page
+    app.config["CONTACT_PHONE"] = "0121 496 0000"
+    page = client.get("/help/call-back").data.decode()
+    assert f'email us at <a class="govuk-link" href="mailto:{email}">{email}</a> or phone 0121 496 0000.' in page

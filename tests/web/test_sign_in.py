@@ -62,3 +62,9 @@ def test_each_demo_account_signs_in_to_its_own_home_page(app, db):
         else:
             assert response.headers["Location"] == homes[role], role
         assert browser.get(homes[role]).status_code == 200
+
+
+def test_the_link_to_create_an_account_is_part_of_one_sentence(client):
+    """One sentence, one string to translate: the link sits inside it (a translator can move it)."""
+    page = client.get("/sign-in").data.decode()
+    assert '<a class="govuk-link" href="/sign-up">Create an account</a> to apply for a grant for your group.' in page
