@@ -10,6 +10,7 @@ from wtforms import SelectChoice, SelectMultipleField
 from wtforms.validators import Optional
 
 from portal.domain.contact import PREFER_NOT_TO_SAY, Community
+from portal.domain.organisations import LegalForm
 
 CSRF_MESSAGE = _l(
     "This page was open for a long time, so we could not save your answers. "
@@ -79,3 +80,14 @@ def monitoring_field(label) -> SelectMultipleField:  # noqa: ANN001
         description=_l("Select all that apply."),
         validators=[Optional()],
     )
+
+
+# The kinds of group, as groups, the public and officers read them.
+LEGAL_FORM_LABELS = {
+    LegalForm.UNCONSTITUTED.value: _l("Group without a constitution, with an accountable body"),
+    LegalForm.COMMUNITY_GROUP.value: _l("Constituted community or voluntary group"),
+    LegalForm.CHARITY.value: _l("Registered charity or CIO"),
+    LegalForm.CIC_OR_COMPANY.value: _l("Community interest company (CIC) or not-for-profit company"),
+    LegalForm.FAITH.value: _l("Faith organisation"),
+    LegalForm.SOCIAL_ENTERPRISE.value: _l("Social enterprise"),
+}

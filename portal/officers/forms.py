@@ -25,9 +25,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from portal.domain import filetypes
 from portal.domain.dates import DateProblem, local_to_utc
-from portal.domain.organisations import LegalForm
 from portal.fields import DateInputField, MoneyField, TimeField
-from portal.forms import PortalForm
+from portal.forms import LEGAL_FORM_LABELS, PortalForm
 from portal.templating import translate_message
 
 
@@ -157,16 +156,6 @@ class RoundForm(PortalForm):
             time_field.errors.append(translate_message(problem.message))
             return False
         return True
-
-
-LEGAL_FORM_LABELS = {
-    LegalForm.UNCONSTITUTED.value: _l("Group without a constitution, with an accountable body"),
-    LegalForm.COMMUNITY_GROUP.value: _l("Constituted community or voluntary group"),
-    LegalForm.CHARITY.value: _l("Registered charity or CIO"),
-    LegalForm.CIC_OR_COMPANY.value: _l("Community interest company (CIC) or not-for-profit company"),
-    LegalForm.FAITH.value: _l("Faith organisation"),
-    LegalForm.SOCIAL_ENTERPRISE.value: _l("Social enterprise"),
-}
 
 
 def legal_form_choices() -> list[SelectChoice]:

@@ -22,8 +22,7 @@ from portal.domain.applications import Channel
 from portal.domain.dates import DateProblem, local_to_utc
 from portal.domain.organisations import LegalForm
 from portal.fields import DateInputField, TimeField
-from portal.forms import PortalForm
-from portal.officers.forms import LEGAL_FORM_LABELS
+from portal.forms import LEGAL_FORM_LABELS, PortalForm
 
 CHANNEL_LABELS = {
     Channel.ONLINE.value: _l("online"),

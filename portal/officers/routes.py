@@ -58,7 +58,7 @@ def home():
 @roles_required(Role.OFFICER, Role.ADMIN)
 def round_detail(round_id: int):
     round_ = get_round(round_id)
-    from portal.officers.forms import LEGAL_FORM_LABELS as labels
+    from portal.forms import LEGAL_FORM_LABELS as labels
     from portal.officers.stream_forms import MoveForm, ToggleForm
 
     return render_template(

@@ -18,8 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.domain.eligibility import NONE_OF_THESE, OUTSIDE_AREA, RoundRules, Step, WorksWith, purpose_key
 from portal.domain.organisations import IncomeBand, LegalForm
-from portal.forms import PortalForm
-from portal.officers.forms import LEGAL_FORM_LABELS
+from portal.forms import LEGAL_FORM_LABELS, PortalForm
 
 LEGAL_FORM_HINTS = {
     LegalForm.UNCONSTITUTED.value: _l(

@@ -30,9 +30,8 @@ from portal.domain.roles import Role
 from portal.domain.rounds import is_accepting
 from portal.domain.workflow import RoundStatus
 from portal.extensions import db, limiter
-from portal.forms import keeps_input_on_csrf_failure
+from portal.forms import LEGAL_FORM_LABELS, keeps_input_on_csrf_failure
 from portal.models import Round, WorkStream
-from portal.officers.forms import LEGAL_FORM_LABELS
 from portal.public.forms import (
     INCOME_BAND_LABELS,
     STEP_SUMMARIES,
