@@ -41,19 +41,6 @@ CHANNEL_PHRASES = {
     Channel.VIDEO_CALL.value: _l("by video call"),
 }
 
-HISTORY_LABELS = {
-    "application.started": _l("Application started"),
-    "application.submitted": _l("Application sent"),
-    "application.screened_eligible": _l("Checked: eligible"),
-    "application.screened_ineligible": _l("Checked: not eligible"),
-    "application.withdrawn": _l("Withdrawn at the group's request"),
-    "application.message_sent": _l("Message sent to the group"),
-    "application.paper_form_attached": _l("Scan of the paper form attached"),
-    "application.takeover_invited": _l("Group invited to take over"),
-    "application.scored": _l("Scored: enough panel reviews are in"),
-    "application.scoring_finished": _l("Panel scoring finished by an officer"),
-}
-
 STATUS_LABELS = {
     "draft": _l("Started but not sent"),
     "submitted": _l("Sent, to be checked"),

@@ -149,7 +149,6 @@ def _detail_page(application: Application, **bound):  # noqa: ANN003, ANN202
         failed=failed,
         status_labels=forms.STATUS_LABELS,
         channel_phrases=forms.CHANNEL_PHRASES,
-        history_labels=forms.HISTORY_LABELS,
         **page_forms,
     )
 
