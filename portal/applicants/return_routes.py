@@ -5,6 +5,7 @@ the group's behalf (portal/officers/assisted_return_routes.py), through ``return
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -247,7 +248,19 @@ def edit_story(story_id: int):
     if output_return.status not in returns.EDITABLE:
         flash(_("This return has been sent, so its stories can no longer be changed."), "info")
         return redirect(back_url)
-    form = forms.ChangeStoryForm()
+    return change_story_page(
+        story,
+        action=url_for("applicants.edit_story", story_id=story.id),
+        back_url=back_url,
+        done=lambda title: _("‘%(title)s’ has been changed.", title=title),
+    )
+
+
+def change_story_page(story: Story, *, action: str, back_url: str, done: Callable[[str], str]):  # noqa: ANN201
+    """The form that changes a story of a return still being written, for the group's own page and
+    for an officer changing it for the group: the story's answers to start with, what was typed
+    (with the reasons) when it is refused, and back to ``back_url`` with ``done(title)`` when saved."""
+    output_return = story.output_return
     if request.method == "GET":
         form = forms.ChangeStoryForm(
             formdata=None,
@@ -258,29 +271,31 @@ def edit_story(story_id: int):
                 "teller_name": story.teller_name,
             },
         )
-    elif form.validate_on_submit():
-        try:
-            returns.update_story(
-                story,
-                title=form.title.data or "",
-                body=form.body.data or "",
-                teller_name=form.teller_name.data,
-                consent=form.consent.data,
-                by=current_user,
-            )
-        except ServiceError as error:
-            show_problems(form, error, "title")
-        else:
-            db.session.commit()
-            flash(_("‘%(title)s’ has been changed.", title=story.title), "success")
-            return redirect(back_url)
+    else:
+        form = forms.ChangeStoryForm()
+        if form.validate_on_submit():
+            try:
+                returns.update_story(
+                    story,
+                    title=form.title.data or "",
+                    body=form.body.data or "",
+                    teller_name=form.teller_name.data,
+                    consent=form.consent.data,
+                    by=current_user,
+                )
+            except ServiceError as error:
+                show_problems(form, error, "title")
+            else:
+                db.session.commit()
+                flash(done(story.title), "success")
+                return redirect(back_url)
     return render_template(
         "applicants/return_story_form.html",
         output_return=output_return,
         application=output_return.award.application,
         form=form,
         story=story,
-        action=url_for("applicants.edit_story", story_id=story.id),
+        action=action,
         back_url=back_url,
         hints=forms.CONSENT_HINTS,
     )

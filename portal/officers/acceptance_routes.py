@@ -13,7 +13,7 @@ from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.officers.routes import ROUND_HEADER, bp, get_round
-from portal.services import ServiceError, acceptance
+from portal.services import ServiceError, offer_follow_up
 from portal.templating import translate_message
 
 
@@ -22,7 +22,7 @@ class RemindForm(PortalForm):
 
 
 def _get_award(award_id: int):  # noqa: ANN202
-    award = acceptance.award_for_officer(award_id)
+    award = offer_follow_up.award_for_officer(award_id)
     if award is None:
         abort(404)
     return award
@@ -32,7 +32,7 @@ def _get_award(award_id: int):  # noqa: ANN202
 @roles_required(Role.OFFICER)
 def acceptances(round_id: int):
     round_ = get_round(round_id, *ROUND_HEADER)
-    rows = acceptance.acceptance_overview(round_)
+    rows = offer_follow_up.acceptance_overview(round_)
     return render_template(
         "officers/acceptance_overview.html",
         round=round_,
@@ -51,7 +51,7 @@ def remind_award(award_id: int):
         flash(_("The reminder was not sent. Try again."), "error")
         return back
     try:
-        acceptance.remind(
+        offer_follow_up.remind(
             award,
             by=current_user,
             link=url_for("applicants.award_offer", application_id=award.application_id, _external=True),
@@ -82,6 +82,6 @@ def award_bank_details(award_id: int):
         award=award,
         application=award.application,
         details=details,
-        given_by=acceptance.bank_details_giver(details) if details else None,
+        given_by=offer_follow_up.bank_details_giver(details) if details else None,
     )
     return page, 200, {"Cache-Control": "private, no-store"}

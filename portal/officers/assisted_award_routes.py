@@ -25,7 +25,7 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import Award
 from portal.officers import assisted_forms as forms
 from portal.officers.routes import bp
-from portal.services import ServiceError, acceptance, assisted_award, returns
+from portal.services import ServiceError, acceptance, assisted_award, offer_follow_up, returns
 from portal.templating import translate_message
 
 
@@ -60,7 +60,7 @@ def answer_query_for_group(return_id: int):
 
 
 def _get_award(award_id: int) -> Award:
-    award = acceptance.award_for_officer(award_id)
+    award = offer_follow_up.award_for_officer(award_id)
     if award is None:
         abort(404)
     return award

@@ -5,7 +5,7 @@ is shown it says who entered it and how."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,11 +13,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from portal.applicants.return_forms import CONSENT_HINTS, ChangeStoryForm
-from portal.applicants.return_routes import return_page, show_problems, story_page
+from portal.applicants.return_routes import change_story_page, return_page, show_problems, story_page
 from portal.auth.access import roles_required
 from portal.domain.applications import Channel
-from portal.domain.returns import Consent
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import PortalForm, keeps_input_on_csrf_failure
@@ -146,44 +144,11 @@ def edit_story_for_group(story_id: int):
     output_return = story.output_return
     if (elsewhere := _story_not_now(output_return)) is not None:
         return elsewhere
-    back_url = url_for("officers.edit_return_for_group", return_id=output_return.id)
-    if request.method == "GET":
-        form = ChangeStoryForm(
-            formdata=None,
-            data={
-                "title": story.title,
-                "body": story.body,
-                "consent": Consent(story.consent).value,
-                "teller_name": story.teller_name,
-            },
-        )
-    else:
-        form = ChangeStoryForm()
-        if form.validate_on_submit():
-            try:
-                returns.update_story(
-                    story,
-                    title=form.title.data or "",
-                    body=form.body.data or "",
-                    teller_name=form.teller_name.data,
-                    consent=form.consent.data,
-                    by=current_user,
-                )
-            except ServiceError as error:
-                show_problems(form, error, "title")
-            else:
-                db.session.commit()
-                flash(_("‘%(title)s’ has been changed for the group.", title=story.title), "success")
-                return redirect(back_url)
-    return render_template(
-        "applicants/return_story_form.html",
-        output_return=output_return,
-        application=output_return.award.application,
-        form=form,
-        story=story,
+    return change_story_page(
+        story,
         action=url_for("officers.edit_story_for_group", story_id=story.id),
-        back_url=back_url,
-        hints=CONSENT_HINTS,
+        back_url=url_for("officers.edit_return_for_group", return_id=output_return.id),
+        done=lambda title: _("‘%(title)s’ has been changed for the group.", title=title),
     )
 
 

@@ -22,7 +22,6 @@ from portal.domain import awards as rules
 from portal.domain.applications import Channel
 from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus
-from portal.extensions import db
 from portal.models import Award, BankDetails, User
 from portal.services import ServiceError, audit
 from portal.services.acceptance import (
@@ -31,7 +30,8 @@ from portal.services.acceptance import (
     REASON_LIMIT,
     _acceptance_problems,
     _masked,
-    _move,
+    _record_acceptance,
+    _record_decline,
     _store_bank_details,
     _tell_group,
     _text,
@@ -150,41 +150,7 @@ def accept_for_group(
     if problems:
         raise AssistedProblems(problems)
 
-    before = _move(award, AwardStatus.ACCEPTED, by)
-    award.accepted_at, award.accepted_by_id = now, by.id
-    award.accepted_name, award.accepted_role, award.accepted_on = name, role, accepted_on
-    award.updated_at = now
-    for condition in award.conditions:
-        condition.agreed_at = now
-    db.session.flush()
-    audit.record(
-        "award.accepted",
-        award,
-        by=by,
-        before={"status": before},
-        after={
-            "status": award.status,
-            "name": name,
-            "role": role,
-            "accepted_on": accepted_on.isoformat(),
-            "conditions_agreed": [c.title for c in award.conditions],
-        },
-        on_behalf_of=award.application.organisation,
-        round_id=award.application.round_id,
-        **how.record,
-        now=now,
-    )
-    from portal.services import returns  # the award's returns become due once it is accepted
-
-    returns.create_for_award(award, by=by, now=now)
-    _tell_group(
-        award,
-        "award_accepted",
-        subject=_l("You accepted your grant offer %(reference)s", reference=award.application.reference or ""),
-        link=link,
-        now=now,
-    )
-    return award
+    return _record_acceptance(award, name, role, accepted_on, by=by, link=link, now=now, how=how.record)
 
 
 def decline_for_group(
@@ -208,28 +174,7 @@ def decline_for_group(
     if problems:
         raise AssistedProblems(problems)
 
-    before = _move(award, AwardStatus.DECLINED, by)
-    award.declined_at, award.declined_reason, award.updated_at = now, reason, now
-    db.session.flush()
-    audit.record(
-        "award.declined",
-        award,
-        by=by,
-        before={"status": before},
-        after={"status": award.status, "reason": reason},
-        on_behalf_of=award.application.organisation,
-        round_id=award.application.round_id,
-        **how.record,
-        now=now,
-    )
-    _tell_group(
-        award,
-        "award_declined",
-        subject=_l("You declined your grant offer %(reference)s", reference=award.application.reference or ""),
-        link=link,
-        now=now,
-    )
-    return award
+    return _record_decline(award, reason, by=by, link=link, now=now, how=how.record)
 
 
 # --- the bank account ------------------------------------------------------------------------------

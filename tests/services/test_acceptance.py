@@ -18,7 +18,7 @@ from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus
 from portal.extensions import db as _db
 from portal.models import AuditEvent, AwardCondition, Notification, Panel
-from portal.services import ServiceError, acceptance
+from portal.services import ServiceError, acceptance, offer_follow_up
 from portal.services.acceptance import OfferProblems
 from tests import factories
 
@@ -309,7 +309,7 @@ def test_only_members_give_bank_details(award):
 
 def test_an_officer_reminds_the_group_once_a_day(award):
     by = officer()
-    acceptance.remind(award, by=by, link="https://portal.example/offer")
+    offer_follow_up.remind(award, by=by, link="https://portal.example/offer")
     _db.session.commit()
     assert award.last_reminded_at is not None
     sent = mails("award_reminder")
@@ -318,24 +318,24 @@ def test_an_officer_reminds_the_group_once_a_day(award):
     [audited] = events("award.reminded")
     assert audited.actor_id == by.id and audited.after["recipients"] == 2
     with pytest.raises(ServiceError, match="You reminded them on "):
-        acceptance.remind(award, by=by, link="x", now=award.last_reminded_at + timedelta(hours=23))
-    acceptance.remind(award, by=by, link="x", now=award.last_reminded_at + timedelta(hours=25))
+        offer_follow_up.remind(award, by=by, link="x", now=award.last_reminded_at + timedelta(hours=23))
+    offer_follow_up.remind(award, by=by, link="x", now=award.last_reminded_at + timedelta(hours=25))
     assert len(events("award.reminded")) == 2
 
 
 def test_only_officers_remind_and_only_an_unanswered_offer(award):
     with pytest.raises(ServiceError, match="Only officers can remind groups"):
-        acceptance.remind(award, by=member_of(award), link="x")
+        offer_follow_up.remind(award, by=member_of(award), link="x")
     accept(award)
     with pytest.raises(ServiceError, match="Only an offer still waiting for an answer can be reminded"):
-        acceptance.remind(award, by=officer(), link="x")
+        offer_follow_up.remind(award, by=officer(), link="x")
     assert not mails("award_reminder")
 
 
 def test_an_unreleased_offer_is_not_reminded(make_award):
     hidden = make_award(released=False)
     with pytest.raises(ServiceError, match="cannot see this offer until"):
-        acceptance.remind(hidden, by=officer(), link="x")
+        offer_follow_up.remind(hidden, by=officer(), link="x")
 
 
 # --- the officers' overview --------------------------------------------------------------------
@@ -362,9 +362,9 @@ def test_the_overview_shows_each_awards_answer(award, make_award, make_applicati
     accept(award)
     give(award)
     other = make_award(application=make_application(round_=round_, submit=True), amount="2500")
-    acceptance.remind(other, by=officer(), link="x")
+    offer_follow_up.remind(other, by=officer(), link="x")
     _db.session.commit()
-    rows = {row.award.id: row for row in acceptance.acceptance_overview(round_)}
+    rows = {row.award.id: row for row in offer_follow_up.acceptance_overview(round_)}
     accepted, waiting = rows[award.id], rows[other.id]
     assert (accepted.status, accepted.accepted_on, accepted.accepted_by) == (
         AwardStatus.ACCEPTED,
@@ -384,14 +384,14 @@ def test_the_overview_takes_the_same_number_of_queries_whatever_the_number_of_aw
     accept(award)
     give(award)
     _db.session.commit()
-    few = _statements_while(lambda: acceptance.acceptance_overview(round_))
+    few = _statements_while(lambda: offer_follow_up.acceptance_overview(round_))
     for _ in range(4):
         extra = make_award(application=make_application(round_=round_, submit=True))
         accept(extra)
         give(extra)
         _db.session.commit()
-    many = _statements_while(lambda: [row.group for row in acceptance.acceptance_overview(round_)])
-    assert len(acceptance.acceptance_overview(round_)) == 5
+    many = _statements_while(lambda: [row.group for row in offer_follow_up.acceptance_overview(round_)])
+    assert len(offer_follow_up.acceptance_overview(round_)) == 5
     assert many == few
 
 
