@@ -15,6 +15,7 @@ def seed(databases: Databases, name: str, size: str, storage: Path) -> dict:
     from flask_migrate import upgrade
 
     from portal import create_app
+    from portal.db import refresh_statistics
     from portal.extensions import db
     from portal.seed_large import PRESETS, seed_large
 
@@ -25,6 +26,7 @@ def seed(databases: Databases, name: str, size: str, storage: Path) -> dict:
         upgrade()
         counts = seed_large(PRESETS[size])
         db.session.commit()
+        refresh_statistics(db.engine)  # as `flask seed-large` does: the planner's view of the new rows
         db.session.remove()
         db.engine.dispose()
     seconds = time.perf_counter() - started

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -98,3 +98,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Tell the database's query planner what the tables now hold (ANALYZE). After a bulk load
+    (``flask restore``, ``flask seed-large``) its estimates are still those of empty tables, and on
+    PostgreSQL the moderation page took 1.8 s instead of 0.13 s until autovacuum caught up."""
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from portal.db import refresh_statistics
 from portal.extensions import db
 
 
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
                 manifest = restore_backup(conn, get_storage(current_app.config), folder)
         except BackupError as error:
             raise click.ClickException(str(error)) from error
+        refresh_statistics(db.engine)
         rows = sum(entry["rows"] for entry in manifest["tables"].values())
         click.echo(f"Restored {rows} rows in {len(manifest['tables'])} tables and {len(manifest['files'])} files.")
 

@@ -26,7 +26,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from portal.db import utcnow
+from portal.db import refresh_statistics, utcnow
 from portal.domain.applications import Section, format_reference
 from portal.domain.contact import Community
 from portal.domain.organisations import IncomeBand, LegalForm, MembershipRole
@@ -479,5 +479,6 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
         db.session.commit()
+        refresh_statistics(db.engine)
         elapsed = time.perf_counter() - started
         click.echo(f"Large data loaded in {elapsed:.1f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
