@@ -15,7 +15,22 @@ from portal.forms import PortalForm
 TOO_LONG = _l("Keep this to %(max)d characters or fewer")
 
 
-class AcceptForm(PortalForm):
+class AgreesToConditions:
+    """An acceptance's conditions, a box to tick for each (the group's own form and the officer's
+    form for the group; ``agreement(title)`` words each box)."""
+
+    def agreement(self, title: str) -> str:
+        raise NotImplementedError
+
+    def set_conditions(self, conditions) -> None:  # noqa: ANN001
+        self.conditions.choices = [SelectChoice(c.id, self.agreement(c.title)) for c in conditions]
+
+    @property
+    def agreed_ids(self) -> set[int]:
+        return set(self.conditions.data or [])
+
+
+class AcceptForm(AgreesToConditions, PortalForm):
     name = StringField(
         _l("Your full name"),
         widget=GovTextInput(),
@@ -37,14 +52,8 @@ class AcceptForm(PortalForm):
     )
     accept = SubmitField(_l("Accept the offer"), widget=GovSubmitInput())
 
-    def set_conditions(self, conditions) -> None:  # noqa: ANN001
-        self.conditions.choices = [
-            SelectChoice(c.id, str(_l("I agree to: %(title)s", title=c.title))) for c in conditions
-        ]
-
-    @property
-    def agreed_ids(self) -> set[int]:
-        return set(self.conditions.data or [])
+    def agreement(self, title: str) -> str:
+        return str(_l("I agree to: %(title)s", title=title))
 
 
 class DeclineForm(PortalForm):

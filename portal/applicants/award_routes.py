@@ -4,17 +4,14 @@ released; anyone else, or an application without an offer, gets a 404."""
 
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.actions import show_problems
 from portal.applicants import award_forms as forms
 from portal.applicants.routes import bp
 from portal.auth.access import roles_required
-from portal.db import utcnow
 from portal.domain.awards import LABELS, pounds_in_words
 from portal.domain.roles import Role
 from portal.domain.workflow import AwardStatus
@@ -23,7 +20,7 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import Application, Award
 from portal.policies import can_edit_organisation
 from portal.services import ServiceError, acceptance
-from portal.templating import translate_message
+from portal.services.monitoring import local_today
 
 
 def get_offer(application_id: int) -> tuple[Application, Award]:
@@ -36,17 +33,6 @@ def get_offer(application_id: int) -> tuple[Application, Award]:
     if award is None:
         abort(404)
     return application, award
-
-
-def _today() -> date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
-def _show_problems(form, error: ServiceError, default: str) -> None:  # noqa: ANN001
-    db.session.rollback()
-    problems = getattr(error, "problems", None) or {default: error.message}
-    for name, message in problems.items():
-        getattr(form, name, getattr(form, default)).errors.append(translate_message(message))
 
 
 def _offer_page(application: Application, award: Award, form: forms.AcceptForm):  # noqa: ANN202
@@ -68,7 +54,7 @@ def _offer_page(application: Application, award: Award, form: forms.AcceptForm):
 @keeps_input_on_csrf_failure
 def award_offer(application_id: int):
     application, award = get_offer(application_id)
-    form = forms.AcceptForm(accepted_on=_today())
+    form = forms.AcceptForm(accepted_on=local_today())
     form.set_conditions(award.conditions)
     if request.method == "POST" and award.status != AwardStatus.OFFERED:
         return redirect(url_for("applicants.award_offer", application_id=application.id))
@@ -84,7 +70,7 @@ def award_offer(application_id: int):
                 link=url_for("applicants.bank_details", application_id=application.id, _external=True),
             )
         except ServiceError as error:
-            _show_problems(form, error, "name")
+            show_problems(form, error, "name")
         else:
             db.session.commit()
             flash(_("You have accepted the offer. Now give the bank details we should pay the grant into."), "success")
@@ -109,7 +95,7 @@ def decline_offer(application_id: int):
                 link=url_for("applicants.application_detail", application_id=application.id, _external=True),
             )
         except ServiceError as error:
-            _show_problems(form, error, "reason")
+            show_problems(form, error, "reason")
         else:
             db.session.commit()
             flash(_("You have declined the offer. We have e-mailed everyone in your group to confirm."), "success")
@@ -141,7 +127,7 @@ def bank_details(application_id: int):
                 by=current_user,
             )
         except ServiceError as error:
-            _show_problems(form, error, "account_name")
+            show_problems(form, error, "account_name")
         else:
             db.session.commit()
             flash(_("Your bank details have been saved. We will pay the grant into this account."), "success")

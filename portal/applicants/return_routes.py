@@ -6,19 +6,16 @@ the group's behalf (portal/officers/assisted_return_routes.py), through ``return
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.actions import carry_out
+from portal.actions import carry_out, show_problems
 from portal.applicants import return_forms as forms
 from portal.applicants.routes import bp
 from portal.auth.access import roles_required
-from portal.db import utcnow
 from portal.domain.returns import LABELS, Consent
 from portal.domain.roles import Role
 from portal.extensions import db
@@ -26,11 +23,8 @@ from portal.forms import keeps_input_on_csrf_failure
 from portal.models import OrganisationMember, OutputReturn, Story
 from portal.services import ServiceError, returns
 from portal.services.files import UploadRefused
+from portal.services.monitoring import local_today
 from portal.templating import translate_message
-
-
-def today() -> date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def get_return(return_id: int) -> OutputReturn:
@@ -38,15 +32,6 @@ def get_return(return_id: int) -> OutputReturn:
     if output_return is None:
         abort(404)
     return output_return
-
-
-def show_problems(form, error: ServiceError, default: str) -> None:  # noqa: ANN001
-    """The service's reasons on the fields they are about (the first field when none is named)."""
-    db.session.rollback()
-    problems = getattr(error, "problems", None) or {default: error.message}
-    for name, message in problems.items():
-        field = getattr(form, name, None) or getattr(form, default)
-        field.errors = [*field.errors, translate_message(message)]
 
 
 def _fill(form: forms.ReturnForm, output_return: OutputReturn) -> None:
@@ -122,7 +107,7 @@ def return_page(output_return: OutputReturn, *, action: str, story_url: str | No
         story_url=story_url,
         back_url=back_url,
         consent_labels=LABELS,
-        status=returns.display_status(output_return, today()),
+        status=returns.display_status(output_return, local_today()),
         as_officer=not returns.is_member(current_user, output_return),
     )
 
@@ -138,7 +123,7 @@ def returns_list():
             select(OrganisationMember.organisation_id).where(OrganisationMember.user_id == current_user.id)
         )
     )
-    day = today()
+    day = local_today()
     items = [(r, returns.display_status(r, day)) for r in returns.returns_of(organisation_ids)]
     return render_template("applicants/return_list.html", items=items)
 

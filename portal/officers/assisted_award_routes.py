@@ -9,16 +9,13 @@ own: portal/services/assisted_award.py."""
 
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.actions import show_problems
 from portal.applicants.return_forms import AnswerForm
 from portal.auth.access import roles_required
-from portal.db import utcnow
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
@@ -26,6 +23,7 @@ from portal.models import Award
 from portal.officers import assisted_forms as forms
 from portal.officers.routes import bp
 from portal.services import ServiceError, acceptance, assisted_award, offer_follow_up, returns
+from portal.services.monitoring import local_today
 from portal.templating import translate_message
 
 
@@ -70,25 +68,12 @@ def _award_url(award: Award) -> str:
     return url_for("officers.award_detail", award_id=award.id)
 
 
-def _show_problems(form, error: ServiceError, default: str) -> None:  # noqa: ANN001
-    """The service's reasons on the fields they are about (the ``default`` field when none is named)."""
-    db.session.rollback()
-    problems = getattr(error, "problems", None) or {default: error.message}
-    for name, message in problems.items():
-        field = getattr(form, name, None) or getattr(form, default)
-        field.errors = [*field.errors, translate_message(message)]
-
-
 def _not_now(award: Award, reason: object | None):  # noqa: ANN202
     """Back to the award's page, saying why, when the group's answer cannot be recorded now."""
     if reason is None:
         return None
     flash(translate_message(reason), "info")
     return redirect(_award_url(award))
-
-
-def _london_today() -> date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 @bp.route("/awards/<int:award_id>/acceptance", methods=["GET", "POST"])
@@ -98,7 +83,7 @@ def accept_offer_for_group(award_id: int):
     award = _get_award(award_id)
     if (back := _not_now(award, assisted_award.why_not_answerable(award))) is not None:
         return back
-    form = forms.AcceptForGroupForm(accepted_on=_london_today())
+    form = forms.AcceptForGroupForm(accepted_on=local_today())
     form.set_conditions(award.conditions)
     if form.validate_on_submit():
         try:
@@ -113,7 +98,7 @@ def accept_offer_for_group(award_id: int):
                 link=url_for("applicants.bank_details", application_id=award.application_id, _external=True),
             )
         except ServiceError as error:
-            _show_problems(form, error, "name")
+            show_problems(form, error, "name")
         else:
             db.session.commit()
             flash(
@@ -152,7 +137,7 @@ def decline_offer_for_group(award_id: int):
                 link=url_for("applicants.application_detail", application_id=award.application_id, _external=True),
             )
         except ServiceError as error:
-            _show_problems(form, error, "note")
+            show_problems(form, error, "note")
         else:
             db.session.commit()
             flash(
@@ -186,7 +171,7 @@ def give_bank_details_for_group(award_id: int):
                 by=current_user,
             )
         except ServiceError as error:
-            _show_problems(form, error, "account_name")
+            show_problems(form, error, "account_name")
         else:
             db.session.commit()
             flash(

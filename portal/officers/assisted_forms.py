@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from portal.applicants.award_forms import AgreesToConditions
 from portal.domain.applications import Channel
 from portal.fields import DateInputField
 from portal.forms import PortalForm
@@ -51,7 +52,7 @@ def _name_field(label, required, description=None) -> StringField:  # noqa: ANN0
     )
 
 
-class AcceptForGroupForm(PortalForm):
+class AcceptForGroupForm(AgreesToConditions, PortalForm):
     channel = channel_field()
     name = _name_field(
         _l("Full name of the person accepting for the group"),
@@ -76,14 +77,8 @@ class AcceptForGroupForm(PortalForm):
     )
     accept = SubmitField(_l("Record the group's acceptance"), widget=GovSubmitInput())
 
-    def set_conditions(self, conditions) -> None:  # noqa: ANN001
-        self.conditions.choices = [
-            SelectChoice(c.id, str(_l("The group agrees to: %(title)s", title=c.title))) for c in conditions
-        ]
-
-    @property
-    def agreed_ids(self) -> set[int]:
-        return set(self.conditions.data or [])
+    def agreement(self, title: str) -> str:
+        return str(_l("The group agrees to: %(title)s", title=title))
 
 
 class DeclineForGroupForm(PortalForm):

@@ -13,7 +13,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from portal.applicants.return_routes import change_story_page, return_page, show_problems, story_page
+from portal.actions import show_problems
+from portal.applicants.return_routes import change_story_page, return_page, story_page
 from portal.auth.access import roles_required
 from portal.domain.applications import Channel
 from portal.domain.roles import Role

@@ -4,17 +4,13 @@ when the person whose story it is tells the council they no longer agree."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.actions import carry_out
 from portal.auth.access import roles_required
-from portal.db import utcnow
 from portal.domain.applications import Channel
-from portal.domain.dates import utc_to_local
 from portal.domain.returns import is_public
 from portal.domain.roles import Role
 from portal.domain.workflow import ReturnStatus
@@ -26,11 +22,8 @@ from portal.officers.intake_forms import CHANNEL_PHRASES
 from portal.officers.routes import ROUND_HEADER, bp, get_round
 from portal.services import ServiceError, returns
 from portal.services import return_review as review
+from portal.services.monitoring import local_today
 from portal.templating import translate_message
-
-
-def _today() -> date:
-    return utc_to_local(utcnow(), current_app.config["TIMEZONE"]).date()
 
 
 def _get_return(return_id: int) -> OutputReturn:
@@ -53,7 +46,7 @@ def _detail_url(output_return: OutputReturn) -> str:
 @roles_required(Role.OFFICER)
 def round_returns(round_id: int):
     round_ = get_round(round_id, *ROUND_HEADER)
-    today = _today()
+    today = local_today()
     form = forms.ReturnFilterForm(request.args)
     return render_template(
         "officers/return_list.html",
@@ -71,7 +64,7 @@ def _detail_page(output_return: OutputReturn, *, accept_form=None, query_form=No
     """The officer's view of a return, with a form that failed shown with its errors."""
     failed = next((form for form in (accept_form, query_form) if form is not None and form.errors), None)
     application = output_return.award.application
-    detail = review.return_detail(output_return, today=_today())
+    detail = review.return_detail(output_return, today=local_today())
     return render_template(
         "officers/return_detail.html",
         output_return=output_return,
