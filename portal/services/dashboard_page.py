@@ -16,15 +16,15 @@ the work streams, the progress, the returns, the page of awards and the equality
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Integer, Numeric, String, and_, case, cast, func, literal, null, select, text, union_all
+from sqlalchemy import Boolean, Integer, Numeric, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
+from portal.domain.contact import PREFER_NOT_TO_SAY, Community
 from portal.domain.measures import MeasureKind
 from portal.domain.returns import Figure
 from portal.domain.rollups import DUE_SOON_DAYS, AwardFigures, MeasureTotal, ReturnState, award_rag, elapsed_share
@@ -44,7 +44,15 @@ from portal.models import (
 )
 from portal.models.applications import application_localities as places
 from portal.services import paging
-from portal.services.equality import EqualityTable, TookPartTable, equality_from_tally, took_part_from_tally
+from portal.services.equality import (
+    GROUP_KEYS,
+    MONITORING_QUESTIONS,
+    AnswerCounts,
+    EqualityTable,
+    TookPartTable,
+    equality_from_counts,
+    took_part_from_counts,
+)
 from portal.services.monitoring import (
     LIVE_AWARDS,
     OPEN_RETURNS,
@@ -276,21 +284,45 @@ def _position(measures: dict[int, OutputMeasure], measure_id: int) -> int:
     return measures[measure_id].position if measure_id in measures else 0
 
 
+def _answer_counts(column) -> list:  # noqa: ANN001
+    """How many rows gave each answer to a multiple-choice question stored as a JSON list of codes,
+    counted as ``rollups.count_answers`` counts them: not answered (NULL or no code), prefer not to
+    say, answered, and each option among those answered. The codes are matched in the JSON text
+    with their quotes ("women"), so one code never matches inside another."""
+    text_ = cast(column, String)
+    chose = text_.contains('"')
+    skipped = text_.contains(f'"{PREFER_NOT_TO_SAY}"', autoescape=True)
+    answered = and_(chose, ~skipped)
+
+    def count(condition) -> object:  # noqa: ANN001
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    return [
+        func.count().label("given"),
+        count(column.is_(None) | ~chose).label("not_answered"),
+        count(and_(chose, skipped)).label(PREFER_NOT_TO_SAY),
+        count(answered).label("answered"),
+        *(count(and_(answered, text_.contains(f'"{o}"', autoescape=True))).label(o) for o in _OPTIONS),
+    ]
+
+
+_OPTIONS = [c.value for c in Community]
+
+
 def _equality(round_: Round, live) -> tuple[list[EqualityTable], TookPartTable]:  # noqa: ANN001
-    """The groups that sent the round an EOI (funded: with a live award in it) counted per pair of
-    answers, and the live awards counted per answer of their latest sent return; one statement."""
+    """The groups that sent the round an EOI (funded: with a live award in it) counted per answer
+    to each monitoring question, and the live awards counted per answer of their latest sent
+    return; one statement of five rows."""
     funded = select(Application.organisation_id).where(Application.id.in_(select(live.c.application_id)))
     senders = select(Application.organisation_id).where(
         Application.round_id == round_.id, Application.status != ApplicationStatus.DRAFT
     )
-    is_funded = Organisation.id.in_(funded)
-    groups = (
-        select(literal(1).label("kind"), cast(Organisation.led_by, String).label("first_answer"),
-               cast(Organisation.works_with, String).label("second_answer"),
-               cast(is_funded, Boolean).label("is_funded"), func.count().label("n"))
-        .where(Organisation.id.in_(senders) | is_funded)
-        .group_by(text("first_answer"), text("second_answer"), text("is_funded"))
-    )  # fmt: skip
+    is_funded = cast(Organisation.id.in_(funded), Boolean)
+    counted = (
+        select(Organisation.led_by, Organisation.works_with, is_funded.label("is_funded"))
+        .where(Organisation.id.in_(senders) | Organisation.id.in_(funded))
+        .subquery("counted")
+    )
     latest = (
         select(OutputReturn.took_part, func.row_number().over(
             partition_by=OutputReturn.award_id, order_by=(OutputReturn.period.desc(), OutputReturn.id.desc())
@@ -298,20 +330,21 @@ def _equality(round_: Round, live) -> tuple[list[EqualityTable], TookPartTable]:
         .where(OutputReturn.award_id.in_(select(live.c.award_id)), OutputReturn.status.in_(SENT_RETURNS))
         .subquery("latest")
     )  # fmt: skip
-    answers = cast(latest.c.took_part, String)
-    took = (
-        select(literal(2), answers, cast(null(), String), cast(null(), Boolean), func.count())
-        .where(latest.c.n == 1)
-        .group_by(answers)
+    questions = [
+        select(literal(question).label("question"), counted.c.is_funded, *_answer_counts(counted.c[question]))
+        .group_by(counted.c.is_funded)
+        for question in MONITORING_QUESTIONS
+    ]
+    took = select(literal("took_part"), cast(null(), Boolean), *_answer_counts(latest.c.took_part)).where(
+        latest.c.n == 1
     )
-    rows = db.session.execute(union_all(groups, took)).all()
-    pairs = [(_answer(r.first_answer), _answer(r.second_answer), bool(r.is_funded), r.n) for r in rows if r.kind == 1]
-    took_part = took_part_from_tally([(_answer(r.first_answer), r.n) for r in rows if r.kind == 2])
-    return equality_from_tally(pairs), took_part
-
-
-def _answer(text: str | None) -> list[str] | None:
-    return None if text is None else json.loads(text)
+    rows = db.session.execute(union_all(*questions, took)).mappings().all()
+    keys = (*_OPTIONS, *GROUP_KEYS)
+    tallies = {
+        (row["question"], row["is_funded"]): AnswerCounts({k: int(row[k]) for k in keys}, int(row["given"]))
+        for row in rows
+    }
+    return equality_from_counts(tallies), took_part_from_counts(tallies.get(("took_part", None), AnswerCounts.none()))
 
 
 # --- the page ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Plain values in, plain dataclasses out; the dashboard (monitoring.py) reads the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,11 +73,29 @@ def _safe_tally(
         for key, value in count_answers([answer], options, PREFER_NOT_TO_SAY).items():
             counts[key] += value * how_many
         given += how_many
+    return _made_safe(AnswerCounts(counts, given))
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """One column of answers already counted (by the database): how many chose each option, and
+    each of ``GROUP_KEYS``, out of ``given`` (as ``count_answers`` counts them)."""
+
+    counts: dict[str, int]
+    given: int
+
+    @classmethod
+    def none(cls) -> AnswerCounts:
+        return cls(dict.fromkeys((*(c.value for c in Community), *GROUP_KEYS), 0), 0)
+
+
+def _made_safe(column: AnswerCounts) -> tuple[dict[str, int | None], list[int | None], int | None]:
+    counts = column.counts
     groups = suppress_group([counts[k] for k in GROUP_KEYS])
-    total = suppress(given)
+    total = suppress(column.given)
     if total is None:
         groups = [None if c else c for c in groups]
-    return {o: suppress(counts[o]) for o in options}, groups, total
+    return {o.value: suppress(counts[o.value]) for o in Community}, groups, total
 
 
 def equality_and_reach(funded: list[Organisation], others: list[Organisation]) -> list[EqualityTable]:
@@ -101,15 +119,14 @@ def equality_and_reach(funded: list[Organisation], others: list[Organisation]) -
     return tables
 
 
-def equality_from_tally(tally: Iterable[tuple[list[str] | None, list[str] | None, bool, int]]) -> list[EqualityTable]:
-    """``equality_and_reach`` from groups already counted by the database: (their ``led_by``
-    answer, their ``works_with`` answer, funded or not, how many groups gave both)."""
-    rows = list(tally)
+def equality_from_counts(columns: Mapping[tuple[str, bool], AnswerCounts]) -> list[EqualityTable]:
+    """``equality_and_reach`` from groups already counted by the database: per (monitoring
+    question, funded or not), how many groups gave each answer."""
     options = [c.value for c in Community]
     tables = []
-    for index, question in enumerate(MONITORING_QUESTIONS):
+    for question in MONITORING_QUESTIONS:
         (f_options, f_groups, f_total), (o_options, o_groups, o_total) = (
-            _safe_tally([(row[index], row[3]) for row in rows if row[2] is funded]) for funded in (True, False)
+            _made_safe(columns.get((question, funded), AnswerCounts.none())) for funded in (True, False)
         )
         tables.append(
             EqualityTable(
@@ -122,21 +139,19 @@ def equality_from_tally(tally: Iterable[tuple[list[str] | None, list[str] | None
     return tables
 
 
-def took_part_from_tally(tally: Iterable[tuple[list[str] | None, int]]) -> TookPartTable:
-    """``took_part`` from answers already counted by the database: (an answer, how many awards)."""
-    options, groups, total = _safe_tally(tally)
-    return TookPartTable(
-        [CountRow(code, count) for code, count in options.items()],
-        [CountRow(code, groups[i]) for i, code in enumerate(GROUP_KEYS)],
-        CountRow("total", total),
-    )
+def took_part_from_counts(column: AnswerCounts) -> TookPartTable:
+    """``took_part`` from answers already counted by the database (one per award)."""
+    return _took_part_table(*_made_safe(column))
 
 
 def took_part(answers: list[list[str] | None]) -> TookPartTable:
     """Who took part, from each funded award's latest sent return (``answers``: one per award
     that has sent a return; None when that return left the question blank). Small numbers are
     hidden as ``_safe_counts`` says."""
-    options, groups, total = _safe_counts(answers)
+    return _took_part_table(*_safe_counts(answers))
+
+
+def _took_part_table(options: dict[str, int | None], groups: list[int | None], total: int | None) -> TookPartTable:
     return TookPartTable(
         [CountRow(code, count) for code, count in options.items()],
         [CountRow(code, groups[i]) for i, code in enumerate(GROUP_KEYS)],

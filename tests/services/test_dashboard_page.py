@@ -100,3 +100,27 @@ def test_the_page_reads_as_many_statements_for_a_busy_round_as_for_a_small_one(a
             dashboard_page(round_, today=date(2027, 9, 15), per_page=5)
         runs.append(log.count)
     assert runs == [5, 5]  # work streams, progress, returns, the page of awards, equality
+
+
+def test_answers_are_counted_in_sql_as_count_answers_counts_them(app):  # noqa: ANN001
+    """Unsuppressed, so that every count is compared (the pages hide counts under 5): answers left
+    empty or blank, "prefer not to say", one option, several, in any order."""
+    from sqlalchemy import select
+
+    from portal.domain.rollups import count_answers
+    from portal.models import Organisation
+    from portal.services.dashboard_page import _answer_counts
+
+    options = [c.value for c in Community]
+    rng = random.Random(7)
+    given = [None, [], [PREFER_NOT_TO_SAY], *([o] for o in options)]
+    given += [rng.sample(options, rng.randint(2, len(options))) for _ in range(30)]
+    organisations = [factories.make_organisation(led_by=answer) for answer in given]
+    _db.session.commit()
+    row = _db.session.execute(
+        select(*_answer_counts(Organisation.led_by)).where(Organisation.id.in_([o.id for o in organisations]))
+    ).mappings().one()
+    expected = count_answers(given, options, PREFER_NOT_TO_SAY)
+    assert {key: row[key] for key in expected} == expected
+    assert row["given"] == len(given)
+    assert expected["answered"] == 30 + len(options)  # the test covers what it says it does
