@@ -21,7 +21,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Integer, Numeric, String, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from portal.domain.contact import PREFER_NOT_TO_SAY, Community
@@ -284,26 +298,35 @@ def _position(measures: dict[int, OutputMeasure], measure_id: int) -> int:
     return measures[measure_id].position if measure_id in measures else 0
 
 
-def _answer_counts(column) -> list:  # noqa: ANN001
-    """How many rows gave each answer to a multiple-choice question stored as a JSON list of codes,
-    counted as ``rollups.count_answers`` counts them: not answered (NULL or no code), prefer not to
-    say, answered, and each option among those answered. The codes are matched in the JSON text
-    with their quotes ("women"), so one code never matches inside another."""
-    text_ = cast(column, String)
-    chose = text_.contains('"')
+def _answer_counts(answers) -> Select:  # noqa: ANN001
+    """``answers`` (a subquery of rows ``key``, ``answer``: a multiple-choice answer stored as a
+    JSON list of codes) counted per ``key`` as ``rollups.count_answers`` counts them: how many
+    gave an answer (``given``), did not answer (NULL or no code), preferred not to say, answered,
+    and chose each option among those answered. Equal answers are grouped first, so each distinct
+    answer is read once; the codes are matched in its JSON text with their quotes ("women"), so one
+    code never matches inside another."""
+    answer = cast(answers.c.answer, String)
+    grouped = (
+        select(answers.c.key, answer.label("answer"), func.count().label("n"))
+        .group_by(answers.c.key, answer)
+        .subquery("grouped")
+    )
+    text_, n = grouped.c.answer, grouped.c.n
+    chose = func.coalesce(text_.contains('"'), False)
     skipped = text_.contains(f'"{PREFER_NOT_TO_SAY}"', autoescape=True)
     answered = and_(chose, ~skipped)
 
     def count(condition) -> object:  # noqa: ANN001
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.coalesce(func.sum(case((condition, n), else_=0)), 0)
 
-    return [
-        func.count().label("given"),
-        count(column.is_(None) | ~chose).label("not_answered"),
+    return select(
+        grouped.c.key,
+        func.sum(n).label("given"),
+        count(~chose).label("not_answered"),
         count(and_(chose, skipped)).label(PREFER_NOT_TO_SAY),
         count(answered).label("answered"),
         *(count(and_(answered, text_.contains(f'"{o}"', autoescape=True))).label(o) for o in _OPTIONS),
-    ]
+    ).group_by(grouped.c.key)
 
 
 _OPTIONS = [c.value for c in Community]
@@ -317,11 +340,11 @@ def _equality(round_: Round, live) -> tuple[list[EqualityTable], TookPartTable]:
     senders = select(Application.organisation_id).where(
         Application.round_id == round_.id, Application.status != ApplicationStatus.DRAFT
     )
-    is_funded = cast(Organisation.id.in_(funded), Boolean)
-    counted = (
-        select(Organisation.led_by, Organisation.works_with, is_funded.label("is_funded"))
-        .where(Organisation.id.in_(senders) | Organisation.id.in_(funded))
-        .subquery("counted")
+    is_funded = Organisation.id.in_(funded)
+    groups = (
+        select(Organisation.led_by, Organisation.works_with, case((is_funded, "funded"), else_="other").label("funded"))
+        .where(Organisation.id.in_(senders) | is_funded)
+        .cte("monitored")
     )
     latest = (
         select(OutputReturn.took_part, func.row_number().over(
@@ -330,21 +353,14 @@ def _equality(round_: Round, live) -> tuple[list[EqualityTable], TookPartTable]:
         .where(OutputReturn.award_id.in_(select(live.c.award_id)), OutputReturn.status.in_(SENT_RETURNS))
         .subquery("latest")
     )  # fmt: skip
-    questions = [
-        select(literal(question).label("question"), counted.c.is_funded, *_answer_counts(counted.c[question]))
-        .group_by(counted.c.is_funded)
-        for question in MONITORING_QUESTIONS
-    ]
-    took = select(literal("took_part"), cast(null(), Boolean), *_answer_counts(latest.c.took_part)).where(
-        latest.c.n == 1
-    )
-    rows = db.session.execute(union_all(*questions, took)).mappings().all()
+    columns = [
+        *(select((literal(f"{q}:") + groups.c.funded).label("key"), groups.c[q].label("answer")) for q in MONITORING_QUESTIONS),
+        select(literal("took_part:").label("key"), latest.c.took_part.label("answer")).where(latest.c.n == 1),
+    ]  # fmt: skip
+    rows = db.session.execute(_answer_counts(union_all(*columns).subquery("answers"))).mappings().all()
     keys = (*_OPTIONS, *GROUP_KEYS)
-    tallies = {
-        (row["question"], row["is_funded"]): AnswerCounts({k: int(row[k]) for k in keys}, int(row["given"]))
-        for row in rows
-    }
-    return equality_from_counts(tallies), took_part_from_counts(tallies.get(("took_part", None), AnswerCounts.none()))
+    counted = {row["key"]: AnswerCounts({k: int(row[k]) for k in keys}, int(row["given"])) for row in rows}
+    return equality_from_counts(counted), took_part_from_counts(counted.get("took_part:", AnswerCounts.none()))
 
 
 # --- the page ---------------------------------------------------------------------------------

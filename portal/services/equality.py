@@ -119,14 +119,15 @@ def equality_and_reach(funded: list[Organisation], others: list[Organisation]) -
     return tables
 
 
-def equality_from_counts(columns: Mapping[tuple[str, bool], AnswerCounts]) -> list[EqualityTable]:
-    """``equality_and_reach`` from groups already counted by the database: per (monitoring
-    question, funded or not), how many groups gave each answer."""
+def equality_from_counts(columns: Mapping[str, AnswerCounts]) -> list[EqualityTable]:
+    """``equality_and_reach`` from groups already counted by the database: per monitoring
+    question and column (``"led_by:funded"``, ``"led_by:other"``…), how many groups gave each
+    answer."""
     options = [c.value for c in Community]
     tables = []
     for question in MONITORING_QUESTIONS:
         (f_options, f_groups, f_total), (o_options, o_groups, o_total) = (
-            _made_safe(columns.get((question, funded), AnswerCounts.none())) for funded in (True, False)
+            _made_safe(columns.get(f"{question}:{column}", AnswerCounts.none())) for column in ("funded", "other")
         )
         tables.append(
             EqualityTable(
