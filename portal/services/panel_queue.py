@@ -4,13 +4,19 @@ scored out of how many (counted in SQL).
 
 The page reads a fixed number of statements whatever the size of the queue: one for the rounds
 and their counts, one for the page of reviews with what each row shows joined in.
+
+The queue is made of runs, one per round and state: what is still to score in each round (the
+soonest deadline first), then what was scored, in the same order of rounds; each run in reference
+order. The counts say which runs a page reaches and where in them it starts, so the page statement
+sorts only the reviews of those runs, not every review the member has ever had.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, case, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from portal.domain.workflow import ReviewStatus
@@ -28,6 +34,7 @@ class RoundProgress:
     panel: Panel
     submitted: int
     total: int
+    member_id: int  # the member's seat on this panel (their reviews of the round hang from it)
 
     @property
     def to_score(self) -> int:
@@ -59,16 +66,32 @@ _SUBMITTED = case((Review.status == ReviewStatus.SUBMITTED, 1), else_=0)
 def progress_by_round(user: User) -> list[RoundProgress]:
     """Per round the member has EOIs in: scored and assigned, counted in SQL (one statement)."""
     rows = db.session.execute(
-        select(Round, Panel, func.count(Review.id), func.coalesce(func.sum(_SUBMITTED), 0))
+        select(Round, Panel, PanelMember.id, func.count(Review.id), func.coalesce(func.sum(_SUBMITTED), 0))
         .select_from(Review)
         .join(Review.member)
         .join(PanelMember.panel)
         .join(Panel.round)
         .where(PanelMember.user_id == user.id)
-        .group_by(Round.id, Panel.id)
+        .group_by(Round.id, Panel.id, PanelMember.id)
         .order_by(Round.id)
     ).all()
-    return [RoundProgress(round_, panel, int(submitted), total) for round_, panel, total, submitted in rows]
+    return [
+        RoundProgress(round_, panel, int(submitted), total, member_id)
+        for round_, panel, member_id, total, submitted in rows
+    ]
+
+
+def window(sizes: Sequence[int], offset: int, limit: int) -> list[tuple[int, int, int]]:
+    """The part of a list made of runs of ``sizes`` items, one after another, that ``limit`` items
+    from ``offset`` cover: per run reached, (its index, the offset within it, how many)."""
+    parts = []
+    start = 0
+    for index, size in enumerate(sizes):
+        first, last = max(offset, start), min(offset + limit, start + size)
+        if first < last:
+            parts.append((index, first - start, last - first))
+        start += size
+    return parts
 
 
 def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_page: int = paging.PER_PAGE) -> Queue:
@@ -76,39 +99,41 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
     (none set: last), then by round and reference; then the submitted ones in the same order.
     ``round_id`` keeps to one of the member's rounds (another round's id: an empty queue)."""
     rounds = progress_by_round(user)
-    if round_id is not None:
-        total = sum(r.total for r in rounds if r.round.id == round_id)
-    else:
-        total = sum(r.total for r in rounds)
+    shown = [r for r in rounds if round_id is None or r.round.id == round_id]
+    total = sum(r.total for r in shown)
     number = paging.clamp(page, total, per_page)
-    order = (
-        _SUBMITTED,
-        Panel.scoring_deadline.is_(None),
-        Panel.scoring_deadline,
-        Application.round_id,
-        Application.reference,
-        Review.id,
-    )
-    # The page's reviews chosen on narrow rows first, then loaded with what each row shows.
-    chosen = (
-        select(Review.id, func.row_number().over(order_by=order).label("position"))
-        .join(Review.member)
-        .join(PanelMember.panel)
-        .join(Review.application)
-        .where(PanelMember.user_id == user.id)
-    )
-    if round_id is not None:
-        chosen = chosen.where(Application.round_id == round_id)
-    page_ids = chosen.order_by(*order).limit(per_page).offset((number - 1) * per_page).subquery("page_ids")
+    by_deadline = sorted(shown, key=lambda r: (r.panel.scoring_deadline is None, r.panel.scoring_deadline, r.round.id))
+    runs = [(r, False, r.to_score) for r in by_deadline] + [(r, True, r.submitted) for r in by_deadline]
+    # Each run this page reaches, sorted by reference and cut to the part on the page (narrow rows);
+    # then the page's reviews loaded with what each row shows.
+    parts = []
+    for index, offset, limit in window([size for _, _, size in runs], (number - 1) * per_page, per_page):
+        progress, submitted, _ = runs[index]
+        part = (
+            select(Review.id, literal(index, Integer).label("run"), Application.reference)
+            .join(Review.application)
+            .where(
+                Review.member_id == progress.member_id,
+                Review.status == ReviewStatus.SUBMITTED if submitted else Review.status != ReviewStatus.SUBMITTED,
+            )
+            .order_by(Application.reference, Review.id)
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+        parts.append(select(part))
+    if not parts:
+        return Queue(rounds, Page(items=[], total=total, page=number, per_page=per_page), round_id)
+    page_ids = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("page_ids")
     query = (
         select(Review)
         .join(page_ids, page_ids.c.id == Review.id)
+        # Each row's round and panel are shown from ``rounds`` (loaded above), not from the review.
         .options(
             joinedload(Review.application).joinedload(Application.organisation),
             joinedload(Review.application).joinedload(Application.work_stream),
-            joinedload(Review.member).joinedload(PanelMember.panel).joinedload(Panel.round),
         )
-        .order_by(page_ids.c.position)
+        .order_by(page_ids.c.run, page_ids.c.reference, page_ids.c.id)
     )
-    items = list(db.session.scalars(query).unique()) if total else []
+    items = list(db.session.scalars(query).unique())
     return Queue(rounds, Page(items=items, total=total, page=number, per_page=per_page), round_id)
