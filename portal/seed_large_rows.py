@@ -45,6 +45,7 @@ from portal.models import (
     User,
     UserRole,
 )
+from portal.services import review_totals
 
 if TYPE_CHECKING:
     from portal.seed_large import Sizes
@@ -234,6 +235,8 @@ def _panels(rng: random.Random, sizes: Sizes, base: _Base, rounds: list[_Round],
                 audience=CommentAudience.FEEDBACK if position % 2 else CommentAudience.PANEL_ONLY,
             )
     scores.flush()
+    for round_ in rounds:  # the submitted reviews' weighted totals, as submitting them keeps them
+        review_totals.refresh_round(round_.id)
     return {"reviews": len(ids), "scores": scores.count}
 
 

@@ -254,6 +254,7 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
     from portal.domain.panel import CommentAudience, Recommendation
     from portal.domain.workflow import ApplicationStatus, ReviewStatus
     from portal.models import Review, Score
+    from portal.services import reviews
 
     criteria = [c for c in application.round.criteria if not c.is_archived]
     was_eligible = application.status == ApplicationStatus.ELIGIBLE
@@ -274,6 +275,8 @@ def make_review(application, member, *, confirmed=True, scores=None, submit=Fals
         review.status = ReviewStatus.SUBMITTED
         review.submitted_at = datetime.now(UTC)
         review.recommendation = Recommendation(recommendation or Recommendation.FUND)
+        db.session.flush()
+        review.weighted_total = reviews.weighted_total_of(review)  # as reviews.save_review keeps it
     if was_eligible:
         application.status = ApplicationStatus.WITH_PANEL
     db.session.commit()

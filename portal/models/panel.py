@@ -109,6 +109,11 @@ class Review(Base):
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # Out of 100, kept while the review is submitted (None otherwise, or when nothing with a weight
+    # was scored), so that a round's moderation reads one number per review instead of adding up
+    # every score. Set when the review is submitted; worked out again when the round's criteria
+    # change (portal/services/review_totals.py).
+    weighted_total: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Optimistic locking: a save based on an older version (another tab) is refused, not applied.

@@ -14,7 +14,7 @@ from portal.domain.text import N_, Message
 from portal.domain.workflow import RoundStatus
 from portal.extensions import db
 from portal.models import Criterion, Round, User
-from portal.services import ServiceError, audit
+from portal.services import ServiceError, audit, review_totals
 
 CRITERION_FIELDS = (*rules.EDITABLE_FIELDS, "position", "is_archived")
 SCORING_STATUSES = frozenset({RoundStatus.IN_ASSESSMENT, RoundStatus.DECIDED, RoundStatus.ARCHIVED})
@@ -80,6 +80,9 @@ def edit_criterion(
     before = audit.snapshot(criterion, changed)
     for name in changed:
         setattr(criterion, name, proposed[name])
+    if "weight" in changed:
+        db.session.flush()
+        review_totals.refresh_round(criterion.round_id)
     audit.record(
         "criterion.changed", criterion, by=by, before=before, after=audit.snapshot(criterion, changed), now=now
     )
@@ -125,4 +128,6 @@ def restore_criterion(criterion: Criterion, *, by: User, now: datetime | None = 
 def _set_archived(criterion: Criterion, archived: bool, action: str, *, by: User, now: datetime | None) -> None:
     before = audit.snapshot(criterion, ("is_archived",))
     criterion.is_archived = archived
+    db.session.flush()
+    review_totals.refresh_round(criterion.round_id)  # it counts, or no longer counts, in every total
     audit.record(action, criterion, by=by, before=before, after=audit.snapshot(criterion, ("is_archived",)), now=now)

@@ -5,8 +5,8 @@ on whole hundredths of a point and whole pennies, so that they agree to the penn
 arithmetic in ``portal/domain/scoring.py`` (half-up rounding of each review's weighted total and of
 each mean):
 
-- a review's weighted total, in hundredths: ⌊(2·10000·Σwᵢsᵢ + 4·Σwᵢ) / (8·Σwᵢ)⌋ with the weights
-  in hundredths, over the criteria it scored;
+- a review's weighted total, in hundredths: kept on the review when it is submitted (worked out
+  as ``review_totals.py`` says);
 - an EOI's mean of n totals summing to S: ⌊(2S + n) / 2n⌋;
 - a member's leniency on an EOI with n totals summing to S: (n·t − S)/(n − 1), summed exactly.
 """
@@ -18,7 +18,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, exists, func, null, select, union_all
+from sqlalchemy import BigInteger, Integer, case, cast, exists, func, null, select, union_all
 
 from portal.domain.scoring import LocalityShare
 from portal.domain.workflow import ReviewStatus
@@ -33,7 +33,6 @@ from portal.models import (
     PanelMember,
     Review,
     Round,
-    Score,
     User,
     WorkStream,
 )
@@ -45,12 +44,9 @@ _HUNDRED = Decimal(100)
 
 def review_totals(round_: Round, stream: WorkStream | None = None):  # noqa: ANN202 - a CTE
     """Each submitted review of the round's EOIs with the panel (of one work stream's, with
-    ``stream``), by a member without a conflict on that EOI: its weighted total in hundredths
-    (NULL when it scored nothing with a weight)."""
-    weights = {c.id: int(Decimal(c.weight) * 100) for c in round_.criteria if not c.is_archived}
-    weight = case(weights, value=Score.criterion_id, else_=0) if weights else cast(0, BigInteger)
-    weighted = cast(func.sum(weight * Score.score), BigInteger)
-    possible = cast(func.sum(weight), BigInteger)
+    ``stream``), by a member without a conflict on that EOI: its weighted total in hundredths, as
+    kept on the review (portal/services/review_totals.py; NULL when it scored nothing with a
+    weight)."""
     conflicted = exists().where(
         ConflictDeclaration.application_id == Review.application_id,
         ConflictDeclaration.member_id == Review.member_id,
@@ -61,15 +57,9 @@ def review_totals(round_: Round, stream: WorkStream | None = None):  # noqa: ANN
             Review.application_id.label("application_id"),
             Review.member_id.label("member_id"),
             Review.recommendation.label("recommendation"),
-            cast(case((possible > 0, (20000 * weighted + 4 * possible) // (8 * possible))), BigInteger).label(
-                "total_h"
-            ),
+            cast(func.round(Review.weighted_total * 100), BigInteger).label("total_h"),
         )
         .join(Application, Application.id == Review.application_id)
-        .outerjoin(
-            Score,
-            and_(Score.review_id == Review.id, Score.score.is_not(None), Score.criterion_id.in_(list(weights))),
-        )
         .where(
             Application.round_id == round_.id,
             Application.status.in_(PANEL_STATUSES),
@@ -77,7 +67,6 @@ def review_totals(round_: Round, stream: WorkStream | None = None):  # noqa: ANN
             ~conflicted,
             *([Application.work_stream_id == stream.id] if stream is not None else []),
         )
-        .group_by(Review.id, Review.application_id, Review.member_id, Review.recommendation)
         .cte("review_totals")
     )
 

@@ -193,6 +193,8 @@ def save_review(
     review.updated_at = now  # also moves the lock version on, when only the scores changed
     if submit:
         review.submitted_at = now
+    # Kept for the round's moderation (review_totals.py); a draft has none.
+    review.weighted_total = weighted_total_of(review) if target == ReviewStatus.SUBMITTED else None
     try:
         db.session.flush()
     except StaleDataError as error:  # saved by another request between our read and this write
@@ -363,6 +365,7 @@ def reopen_review(review: Review, *, reason: str, by: User, now: datetime | None
         raise ServiceError(decision.reason)
     before = review.status
     review.status = ReviewStatus.REOPENED
+    review.weighted_total = None  # no longer counted until it is submitted again
     review.updated_at = now
     db.session.flush()
     audit.record(

@@ -7,7 +7,7 @@ import os
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
@@ -51,5 +51,44 @@ def test_an_empty_database_upgrades_downgrades_and_upgrades_again(tmp_path):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert _differences(db.engine) == []
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_reviews_already_submitted_get_their_weighted_total_when_the_column_is_added(tmp_path):  # noqa: ANN001
+    """Migration ab25765831fd: taken back and forward again over a round with uneven weights, an
+    archived criterion, unscored criteria and a draft, every submitted review gets the total the
+    panel's arithmetic gives, and the draft none."""
+    from decimal import Decimal
+
+    from portal.models import Review
+    from portal.services import reviews
+    from tests import factories
+
+    scratch = create_app(make_test_config(_scratch_url(tmp_path), tmp_path))
+    with scratch.app_context():
+        upgrade()
+        round_ = factories.make_round(title="Before the column", criteria=4)
+        for criterion, weight in zip(round_.criteria, ("1.5", "2", "0.25", "3"), strict=True):
+            criterion.weight = Decimal(weight)
+        round_.criteria[3].is_archived = True
+        panel = factories.make_panel(round_=round_, members=3)
+        application = factories.make_eligible_application(round_=round_)
+        made = [
+            factories.make_review(application, panel.members[0], scores=[4, 1, None], submit=True),
+            factories.make_review(application, panel.members[1], scores=[None, None, 3], submit=True),
+            factories.make_review(application, panel.members[2], scores=[2, 2, 2], submit=False),
+        ]
+        expected = {r.id: reviews.weighted_total_of(r) if r.status.value == "submitted" else None for r in made}
+        ids = [r.id for r in made]
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="11fc582d58a4")
+        upgrade()
+        stored = {r.id: r.weighted_total for r in db.session.scalars(select(Review))}
+        assert stored == expected
+        assert expected == {ids[0]: Decimal("57.14"), ids[1]: Decimal("75"), ids[2]: None}
+        if db.engine.dialect.name == "sqlite":  # the migrations turned foreign keys off, and on again
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
