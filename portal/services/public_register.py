@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Integer, and_, exists, func, literal, select, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.domain.returns import PUBLIC_CONSENTS, Consent, is_public
 from portal.domain.workflow import ReturnStatus
@@ -37,6 +37,7 @@ from portal.models.applications import application_localities
 from portal.services import paging
 from portal.services.monitoring import LIVE_AWARDS, StreamProgress, programme_progress
 from portal.services.paging import Page
+from portal.services.panel_queue import window
 
 
 @dataclass(frozen=True)
@@ -97,33 +98,17 @@ def public_register(
     per_page: int = paging.PER_PAGE,
 ) -> Register:
     """One page of the published awards, newest first, optionally of one work stream, one round or
-    one locality; with how many match and their amount added up (in SQL, whatever the number)."""
-    matching = (
-        select(Award.id)
-        .join(Award.application)
-        .join(Panel, Panel.round_id == Application.round_id)
-        .where(Award.status.in_(LIVE_AWARDS), Panel.decisions_released_at.is_not(None))
-    )
-    if work_stream_id is not None:
-        matching = matching.where(Application.work_stream_id == work_stream_id)
-    if round_id is not None:
-        matching = matching.where(Application.round_id == round_id)
-    if locality_id is not None:
-        matching = matching.where(Application.localities.any(Locality.id == locality_id))
-    found = matching.with_only_columns(func.count(Award.id), func.coalesce(func.sum(Award.amount), 0))
-    count, total = db.session.execute(found).one()
+    one locality; with how many match and their amount added up (in SQL, whatever the number).
+
+    Four statements, whatever the number of awards: the figures (one row per released round and
+    work stream: the count and amount of what matches, the rounds and work streams to choose from,
+    how many match in each round), the page (reading only the rounds it reaches, see
+    ``_page_rows``), the page's localities and the localities to choose from."""
+    matches = _matching(work_stream_id, round_id, locality_id)
+    figures = _figures(matches)
+    count = sum(f.matching for f in figures)
     number = paging.clamp(page, count, per_page)
-    rows = db.session.execute(
-        matching.with_only_columns(
-            Application.id, Organisation.name, WorkStream.name, Round.title, Award.amount, Panel.decisions_released_at
-        )
-        .join(Application.organisation)
-        .join(Application.round)
-        .outerjoin(Application.work_stream)
-        .order_by(Panel.decisions_released_at.desc(), Award.id.desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
+    rows = _page_rows(figures, matches, (number - 1) * per_page, per_page)
     places: dict[int, list[str]] = defaultdict(list)
     if rows:
         for application_id, name in db.session.execute(
@@ -143,26 +128,131 @@ def public_register(
         )
         for application_id, organisation, stream, round_title, amount, released_at in rows
     ]
+    live_rounds = {f.round_id: f.round_title for f in figures if f.live}
+    streams = {f.stream_id: f for f in figures if f.stream_id is not None}
     return Register(
         page=Page(items=items, total=count, page=number, per_page=per_page),
-        total=Decimal(str(total)),
-        work_streams=_stream_choices(),
-        rounds=[(r.id, r.title) for r in released_rounds()],
+        total=sum((f.amount for f in figures), Decimal(0)),
+        work_streams=[
+            (s.stream_id, f"{s.stream_name} ({s.stream_round_title})")
+            for s in sorted(streams.values(), key=lambda s: (-s.stream_round_id, s.stream_position))
+        ],
+        rounds=sorted(live_rounds.items(), reverse=True),
         localities=_locality_choices(),
     )
 
 
-def _stream_choices() -> list[tuple[int, str]]:
-    funded = exists().where(
-        Application.work_stream_id == WorkStream.id, Award.application_id == Application.id, _released()
+def _matching(work_stream_id: int | None, round_id: int | None, locality_id: int | None) -> list:
+    """What an award on the register must be (live) and the filters chosen, as SQL conditions."""
+    matches = [Award.status.in_(LIVE_AWARDS)]
+    if work_stream_id is not None:
+        matches.append(Application.work_stream_id == work_stream_id)
+    if round_id is not None:
+        matches.append(Application.round_id == round_id)
+    if locality_id is not None:
+        matches.append(Application.localities.any(Locality.id == locality_id))
+    return matches
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The awards (of any status) of one released round and work stream."""
+
+    round_id: int
+    round_title: str
+    released_at: datetime
+    stream_id: int | None
+    stream_name: str | None
+    stream_round_id: int | None
+    stream_position: int | None
+    stream_round_title: str | None
+    live: int  # accepted, active or completed: the round is one of the register's choices
+    matching: int  # live and matching the filters
+    amount: Decimal  # of those matching
+
+
+def _figures(matches: list) -> list[_Figures]:
+    """Per released round and work stream with an award: how many are live, how many match and
+    their amount (one statement, over the awards of released rounds)."""
+    matching = and_(*matches)
+    counted = (
+        select(
+            Application.round_id,
+            Application.work_stream_id,
+            Panel.decisions_released_at.label("released_at"),
+            func.count().filter(Award.status.in_(LIVE_AWARDS)).label("live"),
+            func.count().filter(matching).label("matching"),
+            func.sum(Award.amount).filter(matching).label("amount"),
+        )
+        .select_from(Award)
+        .join(Award.application)
+        .join(Panel, Panel.round_id == Application.round_id)
+        .where(Panel.decisions_released_at.is_not(None))
+        .group_by(Application.round_id, Application.work_stream_id, Panel.decisions_released_at)
+        .subquery("counted")
     )
-    streams = db.session.scalars(
-        select(WorkStream)
-        .where(funded)
-        .options(joinedload(WorkStream.round))
-        .order_by(WorkStream.round_id.desc(), WorkStream.position)
-    )
-    return [(s.id, f"{s.name} ({s.round.title})") for s in streams]
+    stream_round = aliased(Round)
+    rows = db.session.execute(
+        select(
+            counted.c.round_id,
+            Round.title,
+            counted.c.released_at,
+            WorkStream.id,
+            WorkStream.name,
+            WorkStream.round_id,
+            WorkStream.position,
+            stream_round.title,
+            counted.c.live,
+            counted.c.matching,
+            counted.c.amount,
+        )
+        .join(Round, Round.id == counted.c.round_id)
+        .outerjoin(WorkStream, WorkStream.id == counted.c.work_stream_id)
+        .outerjoin(stream_round, stream_round.id == WorkStream.round_id)
+    ).all()
+    return [_Figures(*row[:-1], amount=row[-1] or Decimal(0)) for row in rows]
+
+
+def _page_rows(figures: list[_Figures], matches: list, offset: int, limit: int) -> list:
+    """The register's rows from ``offset``: (EOI id, organisation, work stream, round, amount,
+    decisions released at). The order is made of runs, one per moment decisions were released
+    (newest first; rounds released at the same moment share one), each newest award first; the
+    figures say how many of each run match, so only the runs the page reaches are read, each
+    cut to its part of the page on the awards' index."""
+    released: dict[datetime, list[int]] = defaultdict(list)
+    for f in figures:
+        if f.matching and f.round_id not in released[f.released_at]:
+            released[f.released_at].append(f.round_id)
+    runs = [round_ids for _, round_ids in sorted(released.items(), reverse=True)]
+    sizes = [sum(f.matching for f in figures if f.round_id in round_ids) for round_ids in runs]
+    parts = []
+    for index, start, count in window(sizes, offset, limit):
+        part = (
+            select(Award.id, literal(index, Integer).label("run"))
+            .join(Award.application)
+            .where(Application.round_id.in_(runs[index]), *matches)
+            .order_by(Award.id.desc())
+            .limit(count)
+            .offset(start)
+            .subquery()
+        )
+        parts.append(select(part))
+    if not parts:
+        return []
+    page_ids = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("page_ids")
+    return db.session.execute(
+        select(
+            Application.id, Organisation.name, WorkStream.name, Round.title, Award.amount, Panel.decisions_released_at
+        )
+        .select_from(page_ids)
+        .join(Award, Award.id == page_ids.c.id)
+        .join(Award.application)
+        .join(Panel, Panel.round_id == Application.round_id)
+        .join(Application.organisation)
+        .join(Application.round)
+        .outerjoin(Application.work_stream)
+        .order_by(page_ids.c.run, Award.id.desc())
+    ).all()
 
 
 def _locality_choices() -> list[tuple[int, str]]:
