@@ -355,6 +355,7 @@ ROUTES: tuple[Route, ...] = (
     _page("officers.review_detail", lambda w: {"review_id": w.review_submitted}),
     _post("officers.reopen_review", lambda w: {"review_id": w.review_submitted}),
     _page("officers.moderation", _round),
+    _page("officers.moderation_members", _round),
     _page("officers.moderate_application", lambda w: {"application_id": w.with_panel}),
     _post("officers.record_agreed_score", lambda w: {"application_id": w.with_panel}),
     _post("officers.finish_scoring", lambda w: {"application_id": w.with_panel}),

@@ -1,6 +1,6 @@
 """The moderation meeting: each work stream's EOIs with their scores and flags, the ranking against
-the budget, the spread across localities and each member's leniency; one EOI's reviews, and the
-agreed panel score recorded at the meeting."""
+the budget and the spread across localities; each member's leniency over the round (its own page);
+one EOI's reviews, and the agreed panel score recorded at the meeting."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def moderation_page(round_id: int):
         ranking_page=request.args.get("rank_page", 1, type=int),
     )
     return render_template("officers/moderation.html", round=round_, view=view, status_labels=STATUS_LABELS)
+
+
+@bp.route("/rounds/<int:round_id>/moderation/members", endpoint="moderation_members")
+@roles_required(Role.OFFICER)
+def moderation_members(round_id: int):
+    """How each panel member scores compared with the rest of the panel, over the whole round."""
+    round_ = get_round(round_id, joinedload(Round.work_streams))
+    return render_template(
+        "officers/moderation_members.html",
+        round=round_,
+        members=page_service.member_leniency(round_),
+        stream_id=request.args.get("stream", type=int),
+    )
 
 
 def _application_page(application: Application, form: forms.AgreedScoreForm | None = None):  # noqa: ANN202

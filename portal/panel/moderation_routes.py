@@ -35,8 +35,7 @@ def moderation_page(round_id: int):
         stream,
         page=request.args.get("page", 1, type=int),
         ranking_page=request.args.get("rank_page", 1, type=int),
-        with_leniency=False,  # not shown to members: it could give away scores they may not see
-    )
+    )  # members never see the leniency page: it could give away scores they may not see
     shown = {eoi.application_id: eoi for eoi in [*view.eois, *(row.eoi for row in view.ranking)]}
     return render_template(
         "panel/moderation.html",

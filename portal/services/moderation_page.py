@@ -1,19 +1,20 @@
 """The moderation page of one work stream, bounded whatever the size of the round: the EOIs a page
 at a time, those needing attention first (scores far apart, conflicts, too few reviews), with how
 many need it and how many do not; the ranking against the budget a page at a time, with where the
-money runs out; the spread of the money above the line across localities; each member's leniency.
+money runs out; the spread of the money above the line across localities. Each member's leniency
+covers the whole round and has its own page (``member_leniency``).
 
 What covers the whole work stream or round is worked out by the database (moderation_sql.py);
 only the rows of the page come back to Python, whose medians and review lists are worked out here
 with ``summarise`` as before. A page runs the same number of statements whatever the number of
 EOIs, reviews or scores: the panel, the page of EOIs with their reviews, the page of the ranking
-with the totals, the localities and the leniency.
+with the totals and the localities.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
@@ -84,7 +85,6 @@ class ModerationPage:
     allocated: Decimal  # the amounts asked for above the line
     above_line: int
     localities: list[LocalityShare]
-    leniency: list[MemberLeniency] = field(default_factory=list)
 
     @property
     def eois(self) -> list[EoiModeration]:
@@ -272,7 +272,6 @@ def moderation_page(
     page: int | None = 1,
     ranking_page: int | None = 1,
     per_page: int = PER_PAGE,
-    with_leniency: bool = True,
 ) -> ModerationPage:
     """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded)."""
     if stream.round_id != round_.id:
@@ -303,5 +302,10 @@ def moderation_page(
         allocated=allocated,
         above_line=above,
         localities=sql.locality_shares(ranked, budget_p) if eoi_page.total else [],
-        leniency=sql.leniency(sql.review_totals(round_)) if with_leniency and eoi_page.total else [],
     )
+
+
+def member_leniency(round_: Round) -> list[MemberLeniency]:
+    """Each panel member's leniency over the whole round, by name (one statement). Its own page:
+    it reads every review of the round, where the moderation page reads one work stream's."""
+    return sql.leniency(sql.review_totals(round_))

@@ -113,7 +113,7 @@ def test_the_moderation_page_ranks_by_the_totals_after_a_criterion_is_archived(
 
     def ranking() -> list[tuple[int, Decimal]]:
         db.session.expire_all()
-        page = moderation_page.moderation_page(round_, round_.work_streams[0], with_leniency=False)
+        page = moderation_page.moderation_page(round_, round_.work_streams[0])
         return [(row.eoi.application_id, row.eoi.score) for row in page.ranking]
 
     assert ranking() == [(first.id, Decimal("50")), (second.id, Decimal("37.5"))]

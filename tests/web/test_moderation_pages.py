@@ -1,5 +1,5 @@
 """The moderation pages: officers see each work stream's EOIs with their scores and flags, the
-ranking with the line where the money runs out, the localities and the members' leniency, and
+ranking with the line where the money runs out, the localities, the members' leniency (its own page), and
 record the agreed panel score; panel members read the same tables, without what they may not see."""
 
 from __future__ import annotations
@@ -65,11 +65,29 @@ def test_the_ranking_shows_the_line_where_the_money_runs_out(client, meeting, of
     assert "Old Ward" not in page
 
 
-def test_the_leniency_table_names_generous_and_harsh_scorers(client, meeting, officer):
-    page = visible_text(client.get(_moderation(meeting)).data)
+def test_the_leniency_page_names_generous_and_harsh_scorers(client, meeting, officer):
+    stream = meeting.round.work_streams[0].id
+    moderation_page = client.get(_moderation(meeting, stream=stream)).data.decode()
+    members_url = f"/officers/rounds/{meeting.round.id}/moderation/members?stream={stream}"
+    assert f'href="{members_url}"' in moderation_page.replace("&amp;", "&")
+    assert "See how each member scores compared with the rest of the panel, across the whole round." in visible_text(
+        moderation_page
+    )
+    assert "more generous" not in visible_text(moderation_page)  # the table is on its own page
+    html = client.get(members_url).data.decode()
+    page = visible_text(html)
+    assert page_title(html).startswith("How each member scores – ")
     assert "Asha Patel +12.50, more generous based on 3 EOIs" in page
     assert "Ben Jones -12.50, harsher based on 3 EOIs" in page
     assert "Chen Li +0.00, in line with the panel based on 2 EOIs" in page
+    assert f'href="{_moderation(meeting, stream=stream)}"' in html.replace("&amp;", "&")  # back to the work stream
+
+
+def test_the_leniency_page_says_when_there_is_nothing_to_compare(client, officer, make_round):
+    round_ = make_round()
+    page = visible_text(client.get(f"/officers/rounds/{round_.id}/moderation/members").data)
+    assert "Not enough EOIs have been scored by more than one member to compare yet." in page
+    assert client.get("/officers/rounds/999999/moderation/members").status_code == 404
 
 
 def test_each_work_stream_has_its_own_page(client, meeting, officer, make_round):
@@ -91,6 +109,7 @@ def test_a_round_without_a_panel_says_so(client, officer, make_round):
 def test_only_officers_reach_the_moderation_pages(client, meeting, login_as, role):
     login_as(role)
     assert client.get(_moderation(meeting)).status_code == 403
+    assert client.get(f"/officers/rounds/{meeting.round.id}/moderation/members").status_code == 403
     assert client.get(f"/officers/applications/{meeting.a.id}/moderation").status_code == 403
     token = csrf_token_from(client.get("/").data)  # every signed-in page carries one (signing out)
     posted = client.post(f"/officers/applications/{meeting.a.id}/agreed-score", data={"csrf_token": token})

@@ -307,8 +307,10 @@ def officer_moderates(j: Journey) -> None:
         "Mean 41.67 Median 41.67 Lowest 25.00 Highest 58.33 Spread 33.33 Agreed: not yet "
         "3 reviews: 25.00 by Dee Okafor , 41.67 by Vic Partner , 58.33 by Sam Shah Scores far apart"
     ) in page
-    assert "Dee Okafor -18.75, harsher based on 2 EOIs" in page
-    assert "Sam Shah +8.33, more generous based on 2 EOIs" in page
+    members = sees(officer, f"{j.base}/moderation/members")  # linked from the page: leniency over the round
+    assert "See how each member scores compared with the rest of the panel" in page
+    assert "Dee Okafor -18.75, harsher based on 2 EOIs" in members
+    assert "Sam Shah +8.33, more generous based on 2 EOIs" in members
 
     moderate_b = f"/officers/applications/{j.eois['b'].id}/moderation"
     rationale = "Sam and Dee talked it through: a good idea, thin on how people get there."
