@@ -76,3 +76,16 @@ def paginate(query: Select, page: int | None, *, per_page: int = PER_PAGE, scala
     limited = query.limit(per_page).offset((number - 1) * per_page)
     items = list(db.session.scalars(limited).unique()) if scalars else list(db.session.execute(limited).all())
     return Page(items=items, total=total, page=number, per_page=per_page)
+
+
+def window(sizes: Sequence[int], offset: int, limit: int) -> list[tuple[int, int, int]]:
+    """The part of a list made of runs of ``sizes`` items, one after another, that ``limit`` items
+    from ``offset`` cover: per run reached, (its index, the offset within it, how many)."""
+    parts = []
+    start = 0
+    for index, size in enumerate(sizes):
+        first, last = max(offset, start), min(offset + limit, start + size)
+        if first < last:
+            parts.append((index, first - start, last - first))
+        start += size
+    return parts

@@ -13,7 +13,6 @@ sorts only the reviews of those runs, not every review the member has ever had.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, case, func, literal, select, union_all
@@ -81,19 +80,6 @@ def progress_by_round(user: User) -> list[RoundProgress]:
     ]
 
 
-def window(sizes: Sequence[int], offset: int, limit: int) -> list[tuple[int, int, int]]:
-    """The part of a list made of runs of ``sizes`` items, one after another, that ``limit`` items
-    from ``offset`` cover: per run reached, (its index, the offset within it, how many)."""
-    parts = []
-    start = 0
-    for index, size in enumerate(sizes):
-        first, last = max(offset, start), min(offset + limit, start + size)
-        if first < last:
-            parts.append((index, first - start, last - first))
-        start += size
-    return parts
-
-
 def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_page: int = paging.PER_PAGE) -> Queue:
     """One page of the member's queue: not yet submitted first, the soonest scoring deadline first
     (none set: last), then by round and reference; then the submitted ones in the same order.
@@ -107,7 +93,7 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
     # Each run this page reaches, sorted by reference and cut to the part on the page (narrow rows);
     # then the page's reviews loaded with what each row shows.
     parts = []
-    for index, offset, limit in window([size for _, _, size in runs], (number - 1) * per_page, per_page):
+    for index, offset, limit in paging.window([size for _, _, size in runs], (number - 1) * per_page, per_page):
         progress, submitted, _ = runs[index]
         part = (
             select(Review.id, literal(index, Integer).label("run"), Application.reference)

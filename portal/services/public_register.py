@@ -37,7 +37,6 @@ from portal.models.applications import application_localities
 from portal.services import paging
 from portal.services.monitoring import LIVE_AWARDS, StreamProgress, programme_progress
 from portal.services.paging import Page
-from portal.services.panel_queue import window
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,7 @@ def _page_rows(figures: list[_Figures], matches: list, offset: int, limit: int) 
     runs = [round_ids for _, round_ids in sorted(released.items(), reverse=True)]
     sizes = [sum(f.matching for f in figures if f.round_id in round_ids) for round_ids in runs]
     parts = []
-    for index, start, count in window(sizes, offset, limit):
+    for index, start, count in paging.window(sizes, offset, limit):
         part = (
             select(Award.id, literal(index, Integer).label("run"))
             .join(Award.application)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from portal.domain.workflow import ApplicationStatus, ReviewStatus
 from portal.extensions import db
 from portal.models import Application, Review
-from portal.services import panel_queue
+from portal.services import paging, panel_queue
 from tests import factories
 from tests.web import test_query_budgets as bulk
 
@@ -20,11 +20,11 @@ STATES = (ReviewStatus.NOT_STARTED, ReviewStatus.SUBMITTED, ReviewStatus.DRAFT)
 
 
 def test_a_window_over_runs_names_each_run_it_reaches_and_where():
-    assert panel_queue.window([3, 0, 4], 0, 2) == [(0, 0, 2)]
-    assert panel_queue.window([3, 0, 4], 2, 3) == [(0, 2, 1), (2, 0, 2)]
-    assert panel_queue.window([3, 0, 4], 3, 50) == [(2, 0, 4)]
-    assert panel_queue.window([3, 0, 4], 7, 5) == []
-    assert panel_queue.window([], 0, 50) == []
+    assert paging.window([3, 0, 4], 0, 2) == [(0, 0, 2)]
+    assert paging.window([3, 0, 4], 2, 3) == [(0, 2, 1), (2, 0, 2)]
+    assert paging.window([3, 0, 4], 3, 50) == [(2, 0, 4)]
+    assert paging.window([3, 0, 4], 7, 5) == []
+    assert paging.window([], 0, 50) == []
 
 
 @pytest.fixture
