@@ -35,7 +35,7 @@ from portal.models import (
 )
 from portal.models.applications import application_localities
 from portal.services import paging
-from portal.services.monitoring import LIVE_AWARDS, StreamProgress, programme_progress
+from portal.services.monitoring import LIVE_AWARDS, StreamProgress, has_live_award, programme_progress
 from portal.services.paging import Page
 
 
@@ -81,11 +81,8 @@ def _released():  # noqa: ANN202 - an SQL condition on Application
 
 def released_rounds() -> list[Round]:
     """Rounds whose decisions are released and which have a live award, newest first."""
-    has_award = exists().where(
-        Award.application_id == Application.id, Application.round_id == Round.id, Award.status.in_(LIVE_AWARDS)
-    )
     released = exists().where(Panel.round_id == Round.id, Panel.decisions_released_at.is_not(None))
-    return list(db.session.scalars(select(Round).where(has_award, released).order_by(Round.id.desc())))
+    return list(db.session.scalars(select(Round).where(has_live_award(), released).order_by(Round.id.desc())))
 
 
 def public_register(
