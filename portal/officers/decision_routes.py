@@ -20,7 +20,7 @@ from portal.officers import moderation_forms as forms
 from portal.officers.intake_forms import STATUS_LABELS
 from portal.officers.moderation_routes import get_panel_application
 from portal.officers.routes import bp, get_round
-from portal.services import ServiceError, decision_pack, decisions, moderation
+from portal.services import ServiceError, decision_pack, decisions, moderation_page
 from portal.templating import translate_message, uk_datetime
 
 PACK_TYPES = {
@@ -45,14 +45,13 @@ def _decision_page(application: Application, form: forms.DecisionForm, *, confli
         and existing is not None
         and existing.outcome == DecisionOutcome.RESERVE
     )
-    view = moderation.moderation_for(application.round, application.work_stream) if application.work_stream else None
-    place = next((row for row in view.ranking if row.eoi.application_id == application.id), None) if view else None
+    place = moderation_page.ranking_place(application)
     return render_template(
         "officers/decision_form.html",
         application=application,
         existing=existing,
         place=place,
-        ranked=len(view.ranking) if view else 0,
+        ranked=place.ranked if place else 0,
         can_decide=can_decide,
         form=form,
         finish_form=forms.FinishScoringForm(formdata=None),

@@ -79,8 +79,8 @@ def moderation_members(round_id: int):
 
 
 def _application_page(application: Application, form: forms.AgreedScoreForm | None = None):  # noqa: ANN202
-    view = service.moderation_for(application.round, application.work_stream) if application.work_stream else None
-    eoi = view.eoi(application.id) if view else None
+    view = page_service.ranking_place(application)
+    eoi = view.eoi if view else None
     if form is None:
         form = forms.AgreedScoreForm(formdata=None)
         if eoi is not None and eoi.agreed is not None:

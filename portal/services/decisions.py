@@ -49,7 +49,7 @@ from portal.models import (
     WorkStream,
 )
 from portal.services import ServiceError, audit, awards, notifications
-from portal.services.moderation import ranking_place
+from portal.services.moderation_page import ranking_place
 
 TEXT_LIMIT = 5000
 UNDECIDED_STATUSES = (ApplicationStatus.WITH_PANEL, ApplicationStatus.SCORED)

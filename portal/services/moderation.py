@@ -362,14 +362,6 @@ def moderation_for_round(round_: Round) -> list[ModerationView]:
     return [_view(data, stream) for stream in data.work_streams if data.eois.get(stream.id) or not stream.is_retired]
 
 
-def ranking_place(application: Application) -> RankingRow | None:
-    """Where ``application`` stands in its work stream's ranking now (``None`` without one)."""
-    if application.work_stream is None or application.status not in PANEL_STATUSES:
-        return None
-    view = moderation_for(application.round, application.work_stream)
-    return next((row for row in view.ranking if row.eoi.application_id == application.id), None)
-
-
 # --- one EOI at the meeting ---------------------------------------------------------------------
 
 

@@ -23,11 +23,18 @@ from sqlalchemy.sql import Select
 from portal.domain.panel import DEFAULT_MINIMUM_REVIEWERS, DEFAULT_SPREAD_THRESHOLD
 from portal.domain.scoring import LocalityShare, summarise
 from portal.extensions import db
-from portal.models import Locality, Panel, PanelMember, Round, User, WorkStream
+from portal.models import Application, Locality, Panel, PanelMember, Round, User, WorkStream
 from portal.models.applications import application_localities as places
 from portal.services import moderation_sql as sql
 from portal.services import paging
-from portal.services.moderation import Agreed, DecisionSummary, EoiModeration, MemberLeniency, ReviewTotal
+from portal.services.moderation import (
+    PANEL_STATUSES,
+    Agreed,
+    DecisionSummary,
+    EoiModeration,
+    MemberLeniency,
+    ReviewTotal,
+)
 from portal.services.paging import Page
 
 PER_PAGE = paging.PER_PAGE
@@ -136,10 +143,7 @@ def _run_page(build, count: Select, page: int | None, per_page: int):  # noqa: A
 
 
 def _eoi_page(eois, totals, minimum: int, threshold_h: int, page: int | None, per_page: int):  # noqa: ANN001, ANN202
-    spread = case((and_(eois.c.scored > 0, eois.c.max_h - eois.c.min_h > threshold_h), 1), else_=0)
-    too_few = case((eois.c.reviews < minimum, 1), else_=0)
-    conflict = case((eois.c.conflicts > 0, 1), else_=0)
-    flagged = case((or_(spread == 1, too_few == 1, conflict == 1), 1), else_=0)
+    spread, too_few, conflict, flagged = _flags(eois, minimum, threshold_h)
     order = (flagged.desc(), spread.desc(), conflict.desc(), too_few.desc(), eois.c.reference, eois.c.id)
 
     def build(number: int) -> Select:
@@ -161,30 +165,49 @@ def _eoi_page(eois, totals, minimum: int, threshold_h: int, page: int | None, pe
             .offset((number - 1) * per_page)
             .subquery("page")
         )
-        served = (  # only for the rows of the page
-            select(func.aggregate_strings(Locality.name, _SEPARATOR))
-            .join(places, places.c.locality_id == Locality.id)
-            .where(places.c.application_id == page_rows.c.id)
-            .correlate(page_rows)
-            .scalar_subquery()
-        )
-        return (
-            select(page_rows, served.label("places"), totals.c.review_id, totals.c.member_id, totals.c.recommendation, totals.c.total_h,
-                   User.full_name.label("member_name"))
-            .outerjoin(totals, totals.c.application_id == page_rows.c.id)
-            .outerjoin(PanelMember, PanelMember.id == totals.c.member_id)
-            .outerjoin(User, User.id == PanelMember.user_id)
-            .order_by(page_rows.c.position, totals.c.review_id)
-        )  # fmt: skip
+        return _with_reviews(page_rows, totals).order_by(page_rows.c.position, totals.c.review_id)
 
     number, rows = _run_page(build, select(func.count()).select_from(eois), page, per_page)
-    items: dict[int, EoiModeration] = {}
     attention, total = Attention(), 0
+    if rows:
+        total = rows[0].n_eois
+        attention = Attention(rows[0].n_spread, rows[0].n_too_few, rows[0].n_conflict, rows[0].n_flagged)
+    return Page(items=_eois_from(rows), total=total, page=number, per_page=per_page), attention
+
+
+def _flags(eois, minimum: int, threshold_h: int) -> tuple:  # noqa: ANN001
+    """1 or 0 for each EOI: scores far apart, too few reviews, conflicts declared, and any of them."""
+    spread = case((and_(eois.c.scored > 0, eois.c.max_h - eois.c.min_h > threshold_h), 1), else_=0)
+    too_few = case((eois.c.reviews < minimum, 1), else_=0)
+    conflict = case((eois.c.conflicts > 0, 1), else_=0)
+    flagged = case((or_(spread == 1, too_few == 1, conflict == 1), 1), else_=0)
+    return spread, too_few, conflict, flagged
+
+
+def _with_reviews(rows, totals) -> Select:  # noqa: ANN001
+    """``rows`` (EOIs with their flags) each with the localities it serves and a row per review."""
+    served = (
+        select(func.aggregate_strings(Locality.name, _SEPARATOR))
+        .join(places, places.c.locality_id == Locality.id)
+        .where(places.c.application_id == rows.c.id)
+        .correlate(rows)
+        .scalar_subquery()
+    )
+    return (
+        select(rows, served.label("places"), totals.c.review_id, totals.c.member_id, totals.c.recommendation,
+               totals.c.total_h, User.full_name.label("member_name"))
+        .outerjoin(totals, totals.c.application_id == rows.c.id)
+        .outerjoin(PanelMember, PanelMember.id == totals.c.member_id)
+        .outerjoin(User, User.id == PanelMember.user_id)
+    )  # fmt: skip
+
+
+def _eois_from(rows) -> list[EoiModeration]:  # noqa: ANN001
+    """The EOIs of ``_with_reviews`` rows (a row per review), in the order they come."""
+    items: dict[int, EoiModeration] = {}
     for row in rows:
         eoi = items.get(row.id)
         if eoi is None:
-            total = row.n_eois
-            attention = Attention(row.n_spread, row.n_too_few, row.n_conflict, row.n_flagged)
             eoi = items[row.id] = EoiModeration(
                 application_id=row.id,
                 reference=row.reference,
@@ -209,7 +232,7 @@ def _eoi_page(eois, totals, minimum: int, threshold_h: int, page: int | None, pe
             )
     for eoi in items.values():
         eoi.summary = summarise([r.total for r in eoi.reviews if r.total is not None])
-    return Page(items=list(items.values()), total=total, page=number, per_page=per_page), attention
+    return list(items.values())
 
 
 def _agreed(row) -> Agreed | None:  # noqa: ANN001
@@ -265,6 +288,15 @@ def _ranking_page(ranked, budget_p: int, page: int | None, per_page: int):  # no
     return Page(items=items, total=total, page=number, per_page=per_page), above, allocated
 
 
+def _rules(round_: Round, stream: WorkStream) -> tuple[Panel | None, int, Decimal, int]:
+    """The round's panel, its minimum number of reviews and spread threshold, and the work
+    stream's budget in pennies."""
+    panel = db.session.scalar(select(Panel).where(Panel.round_id == round_.id))
+    minimum = panel.minimum_reviewers if panel else DEFAULT_MINIMUM_REVIEWERS
+    threshold = Decimal(panel.spread_threshold if panel else DEFAULT_SPREAD_THRESHOLD)
+    return panel, minimum, threshold, int((Decimal(stream.budget or 0) * 100).to_integral_value())
+
+
 def moderation_page(
     round_: Round,
     stream: WorkStream,
@@ -276,10 +308,7 @@ def moderation_page(
     """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded)."""
     if stream.round_id != round_.id:
         raise ValueError("the work stream belongs to another round")
-    panel = db.session.scalar(select(Panel).where(Panel.round_id == round_.id))
-    minimum = panel.minimum_reviewers if panel else DEFAULT_MINIMUM_REVIEWERS
-    threshold = Decimal(panel.spread_threshold if panel else DEFAULT_SPREAD_THRESHOLD)
-    budget_p = int((Decimal(stream.budget or 0) * 100).to_integral_value())
+    panel, minimum, threshold, budget_p = _rules(round_, stream)
     totals = sql.review_totals(round_, stream)
     eois = sql.eois(stream, totals)
     ranked = sql.ranked(eois)
@@ -309,3 +338,46 @@ def member_leniency(round_: Round) -> list[MemberLeniency]:
     """Each panel member's leniency over the whole round, by name (one statement). Its own page:
     it reads every review of the round, where the moderation page reads one work stream's."""
     return sql.leniency(sql.review_totals(round_))
+
+
+@dataclass(frozen=True)
+class EoiPlace:
+    """One EOI at the meeting and where it stands in its work stream's ranking, worked out by the
+    database as the moderation page works it out."""
+
+    eoi: EoiModeration  # with its rank and side of the budget line
+    rank: int
+    running_total: Decimal
+    within_budget: bool
+    ranked: int  # how many EOIs the work stream's ranking has
+    minimum_reviewers: int
+
+
+def eoi_place(round_: Round, stream: WorkStream, application_id: int) -> EoiPlace | None:
+    """``application_id`` as the moderation page of ``stream`` shows it, with its place in the
+    ranking; ``None`` when it is not with the panel in that work stream. Two statements, whatever
+    the size of the round: the panel, and the EOI with its reviews (ranked among the others by the
+    database)."""
+    _panel, minimum, threshold, budget_p = _rules(round_, stream)
+    totals = sql.review_totals(round_, stream)
+    ranked = sql.ranked(sql.eois(stream, totals))
+    spread, too_few, conflict, _flagged = _flags(ranked, minimum, int(threshold * 100))
+    counted = select(
+        ranked, spread.label("spread"), too_few.label("too_few"), conflict.label("conflict"),
+        func.count().over().label("n_ranked"),
+    ).subquery("counted")  # fmt: skip
+    one = select(counted).where(counted.c.id == application_id).subquery("one")
+    rows = db.session.execute(_with_reviews(one, totals).order_by(totals.c.review_id)).all()
+    if not rows:
+        return None
+    row, within = rows[0], rows[0].running <= budget_p
+    (eoi,) = _eois_from(rows)
+    eoi.rank, eoi.within_budget = row.rank, within
+    return EoiPlace(eoi, row.rank, sql.pennies(row.running), within, row.n_ranked, minimum)
+
+
+def ranking_place(application: Application) -> EoiPlace | None:
+    """Where ``application`` stands in its work stream's ranking now (``None`` without one)."""
+    if application.work_stream is None or application.status not in PANEL_STATUSES:
+        return None
+    return eoi_place(application.round, application.work_stream, application.id)

@@ -19,7 +19,7 @@ from portal.domain.workflow import ApplicationStatus, DecisionOutcome, RoundStat
 from portal.extensions import db as _db
 from portal.models import AgreedScore, ConflictDeclaration, FundingDecision, Locality
 from portal.services import moderation
-from portal.services.moderation_page import member_leniency, moderation_page
+from portal.services.moderation_page import eoi_place, member_leniency, moderation_page
 from tests import factories
 from tests.query_budget import count_queries
 from tests.services.test_moderation import build_meeting
@@ -197,3 +197,31 @@ def test_the_page_reads_as_many_statements_for_many_eois_as_for_few(app):  # noq
     with count_queries() as leniency:
         member_leniency(round_)
     assert leniency.count == 1, leniency.report()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_one_eois_place_agrees_with_the_whole_meeting(app, seed):  # noqa: ANN001
+    """The one-EOI pages (moderation, decision) and a decision's record of the ranking read one EOI
+    from the database (eoi_place); it is what the whole meeting says of that EOI."""
+    round_, stream = build_uneven_meeting(seed)
+    full = moderation.moderation_for(round_, stream)
+    assert full.ranking, "the meeting has a ranking to agree with"
+    for row in full.ranking:
+        with count_queries() as log:
+            place = eoi_place(round_, stream, row.eoi.application_id)
+        assert log.count == 2, log.report()  # the panel, the EOI ranked among the others
+        assert (place.rank, place.running_total, place.within_budget) == (row.rank, row.running_total, row.within_budget)
+        assert place.ranked == len(full.ranking)
+        assert (place.eoi.rank, place.eoi.within_budget) == (row.rank, row.within_budget)
+        expected = full.eoi(row.eoi.application_id)
+        assert [(r.review_id, r.member_name, r.total) for r in place.eoi.reviews] == [
+            (r.review_id, r.member_name, r.total) for r in expected.reviews
+        ]
+        assert place.eoi.summary == expected.summary and place.eoi.score == expected.score
+        assert (place.eoi.spread_too_wide, place.eoi.too_few_reviews, place.eoi.conflicts) == (
+            expected.spread_too_wide, expected.too_few_reviews, expected.conflicts,
+        )  # fmt: skip
+        assert place.eoi.localities == expected.localities
+    other_stream = round_.work_streams[1]
+    in_other = next(e for e in moderation.moderation_for(round_, other_stream).eois)
+    assert eoi_place(round_, stream, in_other.application_id) is None  # not in this work stream's ranking
