@@ -142,8 +142,8 @@ def _facts(live):  # noqa: ANN001, ANN202 - a subquery
     figures = (
         select(OutputReturn.award_id, ReturnFigure.measure_id, ReturnFigure.quantity, latest_first.label("latest"))
         .join(ReturnFigure.output_return)
+        .join(live, live.c.award_id == OutputReturn.award_id)  # a join, not IN: planned by the awards' number
         .where(
-            OutputReturn.award_id.in_(select(live.c.award_id)),
             OutputReturn.status.in_(SENT_RETURNS),
             ReturnFigure.quantity.is_not(None),
         )
@@ -161,7 +161,7 @@ def _facts(live):  # noqa: ANN001, ANN202 - a subquery
     )  # fmt: skip
     targets = select(
         AwardTarget.award_id, AwardTarget.measure_id, AwardTarget.quantity.label("target"), literal(0).label("actual")
-    ).where(AwardTarget.award_id.in_(select(live.c.award_id)), AwardTarget.quantity.is_not(None))
+    ).join(live, live.c.award_id == AwardTarget.award_id).where(AwardTarget.quantity.is_not(None))
     both = union_all(targets, actuals).subquery("both_kinds")
     return (
         select(both.c.award_id, both.c.measure_id, func.max(both.c.target).label("target"),
