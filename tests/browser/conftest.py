@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.browser.axe import AXE_SCRIPT, AXE_URL
 from tests.factories import DEFAULT_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -60,18 +61,37 @@ class _QuietHandler(WSGIRequestHandler):
 
 class _RecordErrors:
     """WSGI wrapper that keeps exceptions raised while serving, so the test can fail on them
-    (the test config propagates exceptions, which werkzeug would otherwise only print)."""
+    (the test config propagates exceptions, which werkzeug would otherwise only print). It also
+    serves axe-core at ``AXE_URL`` (tests/browser/axe.py), outside the portal."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.errors: list[BaseException] = []
 
     def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+        if environ.get("PATH_INFO") == AXE_URL and AXE_SCRIPT.is_file():
+            return _axe_script(start_response)
         try:
             return self.app(environ, start_response)
         except Exception as exc:
             self.errors.append(exc)
             raise
+
+
+_AXE_SOURCE: list[bytes] = []  # read once per run
+
+
+def _axe_script(start_response):  # noqa: ANN001, ANN202
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(AXE_SCRIPT.read_bytes())
+    body = _AXE_SOURCE[0]
+    headers = [
+        ("Content-Type", "text/javascript; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "max-age=86400"),
+    ]
+    start_response("200 OK", headers)
+    return [body]
 
 
 @pytest.fixture
