@@ -102,6 +102,22 @@ def _one_engine_per_test_database(bind_key: str | None, options: dict, app: Flas
 _db._make_engine = _one_engine_per_test_database
 
 
+TESTS = Path(__file__).resolve().parent
+# Where the tests that never need the app (and so no database) are pure code checks: the rules of
+# tests/unit and the import layering. scripts/test runs them once, in the SQLite pass.
+_PURE_CODE = (TESTS / "unit", TESTS / "test_architecture.py")
+_DATABASE_FIXTURES = {"app", "database_url", "_migrated"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selection, so `-m "not database_free"` sees the marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path)
+        pure = any(path == home or home in path.parents for home in _PURE_CODE)
+        if pure and not _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database_free)
+
+
 DEFAULT_PASSWORD = "correct horse battery staple"
 SECOND_STEP = "/sign-in/code"
 SET_UP = "/two-factor/set-up"
