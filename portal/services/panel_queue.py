@@ -110,7 +110,7 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
         parts.append(select(part))
     if not parts:
         return Queue(rounds, Page(items=[], total=total, page=number, per_page=per_page), round_id)
-    page_ids = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("page_ids")
+    page_ids = paging.chosen_once(union_all(*parts) if len(parts) > 1 else parts[0], "page_ids")
     query = (
         select(Review)
         .join(page_ids, page_ids.c.id == Review.id)

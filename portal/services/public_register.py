@@ -235,7 +235,7 @@ def _page_rows(figures: list[_Figures], matches: list, offset: int, limit: int) 
         parts.append(select(part))
     if not parts:
         return []
-    page_ids = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("page_ids")
+    page_ids = paging.chosen_once(union_all(*parts) if len(parts) > 1 else parts[0], "page_ids")
     return db.session.execute(
         select(
             Application.id, Organisation.name, WorkStream.name, Round.title, Award.amount, Panel.decisions_released_at
