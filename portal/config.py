@@ -96,6 +96,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Years after a round closes before 'flask apply-retention' anonymises its personal data (awards are kept).",
         int,
     ),
+    Setting(
+        "FIGURES_CACHE_SECONDS",
+        60,
+        "How long a process keeps the figures of a whole round or work stream (programme dashboard, moderation) "
+        "when nothing has changed; any recorded change is seen at once. 0 works them out on every request.",
+        int,
+    ),
     Setting("TRUST_PROXY", False, "Trust one reverse proxy's X-Forwarded-* headers.", bool),
     Setting(
         "THREESIXTY_PREFIX",

@@ -11,7 +11,9 @@ the awards a page at a time and the first rows of each list of returns with how 
 - Equality and reach: groups and answers counted by the database, per distinct answer.
 
 A page reads the same number of statements whatever the number of awards, returns or groups:
-the work streams, the progress, the returns, the page of awards and the equality figures.
+the work streams, the progress, the returns, the page of awards and the equality figures. The
+progress and equality figures cover the whole round, so their cost grows with it: they are kept
+until anything changes (``figures_cache``), and then the page reads the newest change's id instead.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from portal.models import (
     WorkStream,
 )
 from portal.models.applications import application_localities as places
-from portal.services import paging
+from portal.services import figures_cache, paging
 from portal.services.equality import (
     GROUP_KEYS,
     MONITORING_QUESTIONS,
@@ -251,12 +253,16 @@ def _award_page(live, measures: dict[int, OutputMeasure], total: int, page: int 
                 today: date) -> Page[AwardProgress]:  # fmt: skip
     """One page of the live awards (in the order they were made), each against its own targets."""
     number = paging.clamp(page, total, per_page)
-    page_awards = (
-        select(live.c.award_id)
-        .order_by(live.c.award_id)
+    # The round's awards, then the page of them, each chosen once: as a subquery the page was worked
+    # out for each of the three places that read it, each time by walking every award of every round
+    # in id order (20 ms of the page's 140 with 5,000 awards; 1 ms this way).
+    round_awards = paging.chosen_once(select(live.c.award_id), "round_awards")
+    page_awards = paging.chosen_once(
+        select(round_awards.c.award_id)
+        .order_by(round_awards.c.award_id)
         .limit(per_page)
-        .offset((number - 1) * per_page)
-        .subquery("page_awards")
+        .offset((number - 1) * per_page),
+        "page_awards",
     )
     facts = _facts(page_awards)  # the figures of the page's awards only
     rows = db.session.execute(
@@ -369,7 +375,9 @@ def _equality(round_: Round, live) -> tuple[list[EqualityTable], TookPartTable]:
 def dashboard_page(
     round_: Round, *, today: date | None = None, page: int | None = 1, per_page: int = paging.PER_PAGE
 ) -> DashboardPage:
-    """The dashboard of ``round_`` with one page (``page``) of its awards."""
+    """The dashboard of ``round_`` with one page (``page``) of its awards. The figures of the whole
+    round (progress, equality) are kept until anything changes (``figures_cache``); the returns
+    and the page of awards are read each time."""
     today = today or local_today()
     streams = list(
         db.session.scalars(
@@ -379,28 +387,44 @@ def dashboard_page(
             .order_by(WorkStream.position, WorkStream.id)
         ).unique()
     )
-    # A CTE where a statement reads it several times (progress), a plain subquery elsewhere.
-    live, shared = _live(round_).subquery("live"), _live(round_).cte("live")
-    facts = _facts(shared)
-    progress = _progress_rows(round_, shared, facts)
     measures = {
         m.id: m for s in streams if not s.is_retired for m in s.measures
         if m.kind == MeasureKind.NUMERIC and not m.is_retired
     }  # fmt: skip
+    figures = figures_cache.remembered(("dashboard", round_.id), lambda: _round_figures(round_, streams, measures))
+    live = _live(round_).subquery("live")
     returns = _returns(live, today)
-    award_count = sum(r.n for r in progress if r.kind == 1)
-    equality, took_part = _equality(round_, live)
     return DashboardPage(
         round=round_,
         today=today,
-        streams=_streams(streams, measures, progress),
+        streams=figures.streams,
         late=returns[ReturnState.LATE],
         due_soon=returns[ReturnState.DUE_SOON],
         queried=returns[ReturnState.QUERIED],
-        award_page=_award_page(live, measures, award_count, page, per_page, today),
-        equality=equality,
-        took_part=took_part,
+        award_page=_award_page(live, measures, figures.award_count, page, per_page, today),
+        equality=figures.equality,
+        took_part=figures.took_part,
     )
+
+
+@dataclass(frozen=True)
+class _RoundFigures:
+    """What the dashboard counts over the whole round (plain values: kept between requests)."""
+
+    streams: list[StreamProgress]
+    award_count: int
+    equality: list[EqualityTable]
+    took_part: TookPartTable
+
+
+def _round_figures(round_: Round, streams: list[WorkStream], measures: dict[int, OutputMeasure]) -> _RoundFigures:
+    """Progress and equality over the whole round: two statements."""
+    # A CTE where a statement reads it several times (progress), a plain subquery elsewhere.
+    shared = _live(round_).cte("live")
+    progress = _progress_rows(round_, shared, _facts(shared))
+    equality, took_part = _equality(round_, _live(round_).subquery("live"))
+    award_count = sum(r.n for r in progress if r.kind == 1)
+    return _RoundFigures(_streams(streams, measures, progress), award_count, equality, took_part)
 
 
 def _streams(streams: list[WorkStream], measures: dict[int, OutputMeasure], rows: list) -> list[StreamProgress]:

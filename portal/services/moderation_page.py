@@ -8,7 +8,8 @@ What covers the whole work stream or round is worked out by the database (modera
 only the rows of the page come back to Python, whose medians and review lists are worked out here
 with ``summarise`` as before. A page runs the same number of statements whatever the number of
 EOIs, reviews or scores: the panel, the page of EOIs with their reviews, the page of the ranking
-with the totals and the localities.
+with the totals and the localities. Those cover the whole work stream, so a page is kept until
+anything changes (``figures_cache``): then it reads only the newest change's id.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from portal.domain.scoring import LocalityShare, summarise
 from portal.extensions import db
 from portal.models import Application, Locality, Panel, PanelMember, Round, User, WorkStream
 from portal.models.applications import application_localities as places
+from portal.services import figures_cache, paging
 from portal.services import moderation_sql as sql
-from portal.services import paging
 from portal.services.moderation import (
     PANEL_STATUSES,
     Agreed,
@@ -305,9 +306,17 @@ def moderation_page(
     ranking_page: int | None = 1,
     per_page: int = PER_PAGE,
 ) -> ModerationPage:
-    """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded)."""
+    """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded). Its
+    figures cover the whole work stream, so they are kept until anything changes (``figures_cache``)."""
     if stream.round_id != round_.id:
         raise ValueError("the work stream belongs to another round")
+    key = ("moderation", round_.id, stream.id, page, ranking_page, per_page)
+    return figures_cache.remembered(key, lambda: _moderation_page(round_, stream, page, ranking_page, per_page))
+
+
+def _moderation_page(
+    round_: Round, stream: WorkStream, page: int | None, ranking_page: int | None, per_page: int
+) -> ModerationPage:
     panel, minimum, threshold, budget_p = _rules(round_, stream)
     totals = sql.review_totals(round_, stream)
     eois = sql.eois(stream, totals)
