@@ -263,6 +263,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    i18n.install_gettext(app.jinja_env)  # after Flask-Babel's own (babel.init_app), which it replaces
     WTFormsHelpers(app)
     app.add_template_filter(uk_datetime)
     app.add_template_filter(uk_date)

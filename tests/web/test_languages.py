@@ -163,3 +163,20 @@ def test_the_words_govuk_frontend_scripts_write_are_given_in_the_page_language(c
     assert words["two"] == "تتبقى لديك كلمتان"
     assert words["few"] == "تتبقى لديك %{count} كلمات"
     assert words["many"] == "تتبقى لديك %{count} كلمة"
+
+
+def test_templates_follow_a_language_forced_mid_request_and_back(multilingual):
+    """Templates read the request's translations once per language (``i18n.request_translations``),
+    and still follow ``force_locale`` (an e-mail in its recipient's language) and come back after."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with multilingual.test_request_context("/", headers={"Accept-Language": "pl"}):
+        page = "{{ _('Sign in') }}"
+        assert render_template_string(page) == "Zaloguj się"
+        with force_locale("ar"):
+            assert render_template_string(page) == "تسجيل الدخول"
+            with force_locale("en"):
+                assert render_template_string(page) == "Sign in"
+        assert render_template_string(page) == "Zaloguj się"
+        assert render_template_string("{{ ngettext('%(num)d EOI', '%(num)d EOIs', 2) }}") == "2 EOIs"
