@@ -87,8 +87,10 @@ def available_languages() -> list[str]:
     return [code for code in catalogued if code in keep]
 
 
+@lru_cache(maxsize=256)
 def language_name(code: str, in_language: str | None = None) -> str:
-    """A language's name in its own language (or in ``in_language``), e.g. "polski", "العربية"."""
+    """A language's name in its own language (or in ``in_language``), e.g. "polski", "العربية".
+    Kept once worked out: every page names every language on offer (the language switcher)."""
     return Locale.parse(code).get_display_name(in_language or code) or code
 
 
