@@ -52,7 +52,7 @@ def get_panel_application(application_id: int) -> Application:
 @bp.route("/rounds/<int:round_id>/moderation", endpoint="moderation")
 @roles_required(Role.OFFICER)
 def moderation_page(round_id: int):
-    """One work stream (``?stream=``): its EOIs 50 to a page (``?page=``), those needing attention
+    """One work stream (``?stream=``): its EOIs 20 to a page (``?page=``), those needing attention
     first, and the ranking 50 to a page (``?rank_page=``); a page past the end shows the last."""
     round_ = get_round(round_id, joinedload(Round.work_streams), joinedload(Round.criteria))
     stream = chosen_stream(round_, request.args.get("stream", type=int))

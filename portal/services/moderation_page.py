@@ -38,7 +38,10 @@ from portal.services.moderation import (
 )
 from portal.services.paging import Page
 
-PER_PAGE = paging.PER_PAGE
+PER_PAGE = paging.PER_PAGE  # the ranking: a row an EOI
+# The EOIs with their scores: each row carries its figures and every member's score (up to a dozen
+# lines), so fewer to a page, which a meeting can work through (and a phone can show).
+EOI_PER_PAGE = 20
 _SEPARATOR = "\x1f"  # between the locality names of one EOI, read back in one column
 
 
@@ -304,24 +307,26 @@ def moderation_page(
     *,
     page: int | None = 1,
     ranking_page: int | None = 1,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
 ) -> ModerationPage:
-    """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded). Its
+    """The moderation page of ``stream`` (a work stream of ``round_``, its criteria loaded): its EOIs
+    ``EOI_PER_PAGE`` to a page and its ranking ``PER_PAGE`` (both ``per_page`` when given). Its
     figures cover the whole work stream, so they are kept until anything changes (``figures_cache``)."""
     if stream.round_id != round_.id:
         raise ValueError("the work stream belongs to another round")
-    key = ("moderation", round_.id, stream.id, page, ranking_page, per_page)
-    return figures_cache.remembered(key, lambda: _moderation_page(round_, stream, page, ranking_page, per_page))
+    sizes = (per_page or EOI_PER_PAGE, per_page or PER_PAGE)
+    key = ("moderation", round_.id, stream.id, page, ranking_page, sizes)
+    return figures_cache.remembered(key, lambda: _moderation_page(round_, stream, page, ranking_page, *sizes))
 
 
-def _moderation_page(
-    round_: Round, stream: WorkStream, page: int | None, ranking_page: int | None, per_page: int
+def _moderation_page(  # noqa: PLR0913
+    round_: Round, stream: WorkStream, page: int | None, ranking_page: int | None, eoi_per_page: int, per_page: int
 ) -> ModerationPage:
     panel, minimum, threshold, budget_p = _rules(round_, stream)
     totals = sql.review_totals(round_, stream)
     eois = sql.eois(stream, totals)
     ranked = sql.ranked(eois)
-    eoi_page, attention = _eoi_page(eois, totals, minimum, int(threshold * 100), page, per_page)
+    eoi_page, attention = _eoi_page(eois, totals, minimum, int(threshold * 100), page, eoi_per_page)
     rank_page, above, allocated = _ranking_page(ranked, budget_p, ranking_page, per_page)
     streams = sorted(round_.work_streams, key=lambda s: s.position)
     return ModerationPage(

@@ -159,21 +159,21 @@ def test_moderation_lists_the_eois_needing_attention_first_a_page_at_a_time(clie
     sign_in(world.officer)
     html = client.get(_moderation(world)).get_data(as_text=True)
     text = visible_text(html)
-    assert page_title(html).startswith("Moderation: Work stream 1 (page 1 of 3)")
+    assert page_title(html).startswith("Moderation: Work stream 1 (page 1 of 7)")  # 20 EOIs to a page
     assert "121 EOIs with the panel." in text
     assert (
         "13 EOIs need attention and are listed first: 0 with scores far apart, 12 with a conflict declared, "
         "13 with too few reviews. 108 have no flags."
     ) in text
-    assert "Showing 1 to 50 of 121, those needing attention first" in text
+    assert "Showing 1 to 20 of 121, those needing attention first" in text
     eois = text[text.index("EOIs and their scores") : text.index("The ranking against the budget")]
     assert eois.count("1 conflict declared") == 12 and eois.count("of 3 reviews") == 13  # all 13 on page 1
-    assert eois.count("Bulk project") == 49  # 12 flagged, then the world's own EOI, then 37 without flags
+    assert eois.count("Bulk project") == 19  # 12 flagged, then the world's own EOI, then 7 without flags
 
     second = visible_text(client.get(_moderation(world, page=2)).data)
-    assert "Showing 51 to 100 of 121, those needing attention first" in second
+    assert "Showing 21 to 40 of 121, those needing attention first" in second
     eois = second[second.index("EOIs and their scores") : second.index("The ranking against the budget")]
-    assert "conflict declared" not in eois and eois.count("Bulk project") == 50
+    assert "conflict declared" not in eois and eois.count("Bulk project") == 20
 
 
 def test_the_ranking_is_paged_on_its_own_keeping_the_work_stream_and_the_other_page(client, sign_in, world):
@@ -202,9 +202,9 @@ def test_a_moderation_page_past_the_end_shows_the_last(client, sign_in, world):
     sign_in(world.officer)
     html = client.get(_moderation(world, page=40, rank_page=40)).get_data(as_text=True)
     text = visible_text(html)
-    assert page_title(html).startswith("Moderation: Work stream 1 (page 2 of 2)")
-    assert "Showing 51 to 61 of 61, those needing attention first" in text
-    assert "Showing ranks 51 to 61 of 61" in text
+    assert page_title(html).startswith("Moderation: Work stream 1 (page 4 of 4)")
+    assert "Showing 61 to 61 of 61, those needing attention first" in text
+    assert "Showing ranks 51 to 61 of 61" in text  # the ranking: 50 to a page
 
 
 def test_panel_members_read_the_same_pages_without_what_they_may_not_see(client, sign_in, world):
@@ -212,8 +212,8 @@ def test_panel_members_read_the_same_pages_without_what_they_may_not_see(client,
     sign_in(world.member)
     html = client.get(f"/panel/rounds/{world.round.id}/moderation?page=2").get_data(as_text=True)
     text = visible_text(html)
-    assert page_title(html).startswith("The panel meeting: Work stream 1 (page 2 of 2)")
-    assert "Showing 51 to 61 of 61, those needing attention first" in text
+    assert page_title(html).startswith("The panel meeting: Work stream 1 (page 2 of 4)")
+    assert "Showing 21 to 40 of 61, those needing attention first" in text
     assert "more generous" not in text and "harsher" not in text  # no leniency for members
     assert all("/officers/" not in link for link in _all_pagination_links(html))
 

@@ -389,8 +389,8 @@ PAGES = [
         '<h1 class="govuk-heading-l govuk-!-text-break-word">Women&#39;s conversation cafe</h1>',
         (1, 1),
     ),
-    # Paginated: 50 to a page, those needing attention first (the ranking shows groups, not titles).
-    Page("moderation", "officer", _round("moderation"), _panel_eois, "Bulk project", (10, 50)),
+    # Paginated: 20 EOIs to a page, those needing attention first (the ranking shows groups, not titles).
+    Page("moderation", "officer", _round("moderation"), _panel_eois, "Bulk project", (10, 20)),
     Page(
         "programme dashboard",
         "officer",
