@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, request
-from flask_babel import format_currency, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_currency, format_datetime, format_time, get_locale
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -33,13 +33,6 @@ def uk_datetime(value: datetime | None, fmt: str = UK_DATETIME) -> str:
 
 def uk_date(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y") if value else ""
-
-
-def number(value: Decimal | int | float) -> str:
-    """A number in the language of the page ("12,345"; in Polish "12 345"). A function, not a
-    template macro: the dashboard writes a thousand of them, and a macro call costs twice the
-    formatting."""
-    return format_decimal(value)
 
 
 def money(value: Decimal | int | None, whole: bool = True) -> str:
@@ -279,7 +272,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(status_label)
     app.add_template_filter(role_label)
     app.add_template_global(status_action)
-    app.add_template_global(number)
     app.add_template_filter(audit_action)
 
     @app.context_processor
