@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
+from babel.numbers import format_currency
 from flask import Flask, current_app, request
-from flask_babel import format_currency, format_datetime, format_time, get_locale
+from flask_babel import format_datetime, format_time, get_locale
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -38,15 +41,19 @@ def uk_date(value: datetime | None) -> str:
 def money(value: Decimal | int | None, whole: bool = True) -> str:
     if value is None:
         return ""
-    amount = Decimal(value)
-    # The locale's own pattern (Polish puts the symbol after: "2 500 £"), always with the pound sign
-    # (some locales would write "GBP"), and whole pounds without ".00".
-    locale = get_locale()
+    return _money_text(get_locale(), Decimal(value), whole)
+
+
+@lru_cache(maxsize=4096)
+def _money_text(locale: Locale | None, amount: Decimal, whole: bool) -> str:
+    """Kept: a long page writes the same few amounts many times, and Babel takes some 10 µs each.
+    The locale's own pattern (Polish puts the symbol after: "2 500 £"), always with the pound sign
+    (some locales would write "GBP"), and whole pounds without ".00"."""
     pattern = locale.currency_formats["standard"].pattern if locale is not None else "¤#,##0.00"
     if whole and amount == amount.to_integral_value():
-        text = format_currency(amount, "GBP", format=pattern.replace(".00", ""), currency_digits=False)
+        text = format_currency(amount, "GBP", format=pattern.replace(".00", ""), currency_digits=False, locale=locale)
     else:
-        text = format_currency(amount, "GBP", format=pattern)
+        text = format_currency(amount, "GBP", format=pattern, locale=locale)
     return text.replace("GBP", "£")
 
 

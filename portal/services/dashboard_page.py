@@ -161,9 +161,16 @@ def _facts(live):  # noqa: ANN001, ANN202 - a subquery
         .join(OutputMeasure, OutputMeasure.id == figures.c.measure_id)
         .group_by(figures.c.award_id, figures.c.measure_id)
     )  # fmt: skip
-    targets = select(
-        AwardTarget.award_id, AwardTarget.measure_id, AwardTarget.quantity.label("target"), literal(0).label("actual")
-    ).join(live, live.c.award_id == AwardTarget.award_id).where(AwardTarget.quantity.is_not(None))
+    targets = (
+        select(
+            AwardTarget.award_id,
+            AwardTarget.measure_id,
+            AwardTarget.quantity.label("target"),
+            literal(0).label("actual"),
+        )
+        .join(live, live.c.award_id == AwardTarget.award_id)
+        .where(AwardTarget.quantity.is_not(None))
+    )
     both = union_all(targets, actuals).subquery("both_kinds")
     return (
         select(both.c.award_id, both.c.measure_id, func.max(both.c.target).label("target"),

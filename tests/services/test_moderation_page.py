@@ -198,7 +198,9 @@ def test_the_page_reads_as_many_statements_for_many_eois_as_for_few(app):  # noq
     with count_queries() as again:
         kept = moderation_page(round_, stream, per_page=3)
     assert again.count == 1, again.report()  # nothing changed: only the newest change is read
-    assert [r.eoi.reference for r in kept.ranking] == [r.eoi.reference for r in moderation_page(round_, stream).ranking][:3]
+    assert [r.eoi.reference for r in kept.ranking] == [
+        r.eoi.reference for r in moderation_page(round_, stream).ranking
+    ][:3]
     with count_queries() as leniency:
         member_leniency(round_)
     assert leniency.count == 1, leniency.report()
@@ -215,7 +217,11 @@ def test_one_eois_place_agrees_with_the_whole_meeting(app, seed):  # noqa: ANN00
         with count_queries() as log:
             place = eoi_place(round_, stream, row.eoi.application_id)
         assert log.count == 2, log.report()  # the panel, the EOI ranked among the others
-        assert (place.rank, place.running_total, place.within_budget) == (row.rank, row.running_total, row.within_budget)
+        assert (place.rank, place.running_total, place.within_budget) == (
+            row.rank,
+            row.running_total,
+            row.within_budget,
+        )
         assert place.ranked == len(full.ranking)
         assert (place.eoi.rank, place.eoi.within_budget) == (row.rank, row.within_budget)
         expected = full.eoi(row.eoi.application_id)

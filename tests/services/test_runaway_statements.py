@@ -15,7 +15,9 @@ pytestmark = pytest.mark.postgres
 
 def test_every_test_connection_gives_up_on_a_statement_that_runs_too_long(db):
     if db.engine.dialect.name != "postgresql":
-        pytest.fail("this test needs PostgreSQL: set TEST_DATABASE_URL (scripts/test does), or deselect with -m 'not postgres'")
+        pytest.fail(
+            "this test needs PostgreSQL: set TEST_DATABASE_URL (scripts/test does), or deselect with -m 'not postgres'"
+        )
     with db.engine.connect() as conn:
         assert conn.execute(text("SHOW statement_timeout")).scalar() == f"{TEST_STATEMENT_TIMEOUT_MS // 60_000}min"
         # The same setting, made short for this connection, really stops a long statement.

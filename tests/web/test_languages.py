@@ -180,3 +180,26 @@ def test_templates_follow_a_language_forced_mid_request_and_back(multilingual):
                 assert render_template_string(page) == "Sign in"
         assert render_template_string(page) == "Zaloguj się"
         assert render_template_string("{{ ngettext('%(num)d EOI', '%(num)d EOIs', 2) }}") == "2 EOIs"
+
+
+def test_amounts_are_written_in_the_language_of_the_moment_however_often_they_recur(app):
+    """``money`` keeps the text of each amount it writes (a long page repeats a few amounts), per
+    language: the same amount in another language, or written with more decimal places, is right."""
+    from decimal import Decimal
+
+    from flask_babel import force_locale
+
+    from portal.templating import money
+
+    with app.test_request_context("/"):
+        for _ in range(2):  # the second time from what was kept
+            assert money(Decimal("5000")) == "£5,000"
+            assert money(Decimal("5000.00")) == "£5,000"
+            assert money(Decimal("5000.5")) == "£5,000.50"
+            assert money(Decimal("5000"), whole=False) == "£5,000.00"
+            assert money(1250) == "£1,250"
+            assert money(None) == ""
+            with force_locale("pl"):
+                assert money(Decimal("5000")) == "5\xa0000\xa0£"
+            with force_locale("ar"):
+                assert "UK£" in money(Decimal("5000")) and "5" in money(Decimal("5000"))
