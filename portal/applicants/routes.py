@@ -33,7 +33,7 @@ def home():
         "applicants/home.html",
         organisations=organisations,
         applications=[(a, stage_for(a.status, decisions_released=a.round_id in released)) for a in sent],
-        has_returns=bool(returns.returns_of([o.id for o in organisations])),
+        has_returns=returns.has_returns([o.id for o in organisations]),
     )
 
 

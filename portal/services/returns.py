@@ -148,6 +148,21 @@ def returns_of(organisation_ids: list[int]) -> list[OutputReturn]:
     )
 
 
+def has_returns(organisation_ids: list[int]) -> bool:
+    """Whether these groups have any return to see (``returns_of`` is not empty), in one lookup."""
+    if not organisation_ids:
+        return False
+    return bool(
+        db.session.scalar(
+            select(OutputReturn.id)
+            .join(OutputReturn.award)
+            .join(Award.application)
+            .where(Application.organisation_id.in_(organisation_ids), Award.status.in_(LIVE_AWARDS))
+            .limit(1)
+        )
+    )
+
+
 def get_return(return_id: int) -> OutputReturn | None:
     return db.session.get(OutputReturn, return_id, options=_loaded())
 

@@ -101,6 +101,18 @@ def test_a_group_sees_only_its_own_returns(make_return):
     assert returns.get_return_for_member(officer(), mine.id) is None
 
 
+def test_whether_a_group_has_returns_follows_its_live_awards(make_return):
+    mine = make_return()
+    group = mine.award.application.organisation_id
+    assert returns.has_returns([group]) is True
+    assert returns.has_returns([]) is False
+    assert returns.has_returns([group + 1000]) is False
+    mine.award.status = AwardStatus.WITHDRAWN
+    _db.session.flush()
+    assert returns.returns_of([group]) == []
+    assert returns.has_returns([group]) is False
+
+
 def test_display_status_flags_overdue_returns(make_return):
     output_return = make_return()
     assert returns.display_status(output_return, output_return.due_on) == "due"
