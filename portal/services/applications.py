@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.db import utcnow
 from portal.domain.applications import (  # noqa: F401 - missing_sections is used by routes through here
@@ -383,14 +383,27 @@ from portal.services.submissions import snapshot, submit_application  # noqa: E4
 
 
 def of_organisations(organisation_ids: list[int]) -> list[Application]:
-    """Every application of these groups, newest first, with its round (for a group's own list)."""
+    """Every application of these groups, newest first, for a group's own list: what the list shows
+    of each (title, reference, status, its round's title and its group's name), nothing more (the
+    rest of a long application, its round and its group are many columns a row)."""
     if not organisation_ids:
         return []
     return list(
         db.session.scalars(
             select(Application)
             .where(Application.organisation_id.in_(organisation_ids))
-            .options(joinedload(Application.round), joinedload(Application.organisation))
+            .options(
+                load_only(
+                    Application.round_id,
+                    Application.organisation_id,
+                    Application.title,
+                    Application.reference,
+                    Application.status,
+                    Application.created_at,
+                ),
+                joinedload(Application.round).load_only(Round.title),
+                joinedload(Application.organisation).load_only(Organisation.name),
+            )
             .order_by(Application.created_at.desc(), Application.id.desc())
         )
     )
