@@ -19,7 +19,16 @@ from portal.domain.roles import Role
 from portal.domain.workflow import ApplicationStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
-from portal.models import Application, Locality, Organisation, OrganisationMember, PlannedOutput, Round, Ward
+from portal.models import (
+    Application,
+    Locality,
+    Organisation,
+    OrganisationMember,
+    PlannedOutput,
+    Round,
+    Ward,
+    WorkStream,
+)
 from portal.services import ServiceError
 from portal.services import applications as service
 from portal.templating import translate_message
@@ -39,7 +48,6 @@ EOI_PARTS = (
     selectinload(Application.answers),
     joinedload(Application.round).selectinload(Round.criteria),
 )
-BENEFICIARIES_PARTS = (joinedload(Application.wards), selectinload(Application.localities))
 
 
 def get_application(application_id: int, *parts) -> Application:  # noqa: ANN002
@@ -187,12 +195,11 @@ def _conflict(form: forms.SectionForm, application: Application, error: ServiceE
 @login_required
 @keeps_input_on_csrf_failure
 def edit_section(application_id: int, section: str):
-    parts = BENEFICIARIES_PARTS if section == Section.BENEFICIARIES.value else ()
-    application = get_application(application_id, *parts)
     try:
         current = Section(section)
     except ValueError:
         abort(404)
+    application = get_application(application_id, *getattr(SECTION_HANDLERS.get(current), "parts", ()))
     if current == Section.CRITERIA:
         return redirect(section_url(application, current))
     if application.status != ApplicationStatus.DRAFT:
@@ -231,6 +238,7 @@ def edit_section(application_id: int, section: str):
 
 class _Handler:
     form_class: type[forms.SectionForm]
+    parts: tuple = ()  # loader options for what the section reads (``get_application``'s default if none)
 
     def make_form(self, application: Application) -> forms.SectionForm:
         return self.form_class()
@@ -278,6 +286,7 @@ class _WorkStream(_Handler):
 
 class _Beneficiaries(_Handler):
     form_class = forms.BeneficiariesForm
+    parts = (joinedload(Application.wards), selectinload(Application.localities))
 
     def make_form(self, application):  # noqa: ANN001, ANN201
         form = forms.BeneficiariesForm()
@@ -334,6 +343,11 @@ class _Activities(_Handler):
 
 
 class _Outputs(_Handler):
+    parts = (
+        joinedload(Application.work_stream).selectinload(WorkStream.measures),
+        selectinload(Application.planned_outputs),
+    )
+
     def measures(self, application):  # noqa: ANN001, ANN201
         if application.work_stream is None:
             return []

@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, update
 
 from portal.db import utcnow
 from portal.domain.awards import ReturnKind
+from portal.domain.measures import MeasureKind
 from portal.domain.organisations import LegalForm
 from portal.domain.panel import CommentAudience, ConflictKind, MemberKind, Recommendation
 from portal.domain.roles import Role
@@ -45,8 +46,10 @@ from portal.models import (
     FundingDecision,
     Locality,
     Organisation,
+    OutputMeasure,
     OutputReturn,
     PanelMember,
+    PlannedOutput,
     ReturnFigure,
     Review,
     Score,
@@ -305,6 +308,19 @@ def _places_of_the_draft(w: World, n: int) -> None:
     add_localities(n, application_id=w.draft.id)
 
 
+def _measures_of_the_draft(w: World, n: int) -> None:
+    """n more output measures in the draft's work stream, each with the draft's plan for it."""
+    ids = _insert(
+        OutputMeasure,
+        [
+            {"work_stream_id": w.draft.work_stream_id, "name": f"Bulk measure {next(_numbers):05}", "unit": "people",
+             "kind": MeasureKind.NUMERIC, "target": 10, "position": 50, "is_retired": False, "is_cumulative": False}
+            for _ in range(n)
+        ],
+    )  # fmt: skip
+    _insert(PlannedOutput, [{"application_id": w.draft.id, "measure_id": i, "quantity": 12} for i in ids])
+
+
 def _queue(w: World, n: int) -> None:
     """n more EOIs assigned to the member, not yet started."""
     ids = add_eois(w.round, n, status=ApplicationStatus.WITH_PANEL, locality=w.hall)
@@ -369,6 +385,14 @@ PAGES = [
         lambda w: f"/applicant/applications/{w.draft.id}/beneficiaries",
         lambda w, n: add_localities(n),
         "Bulk Place",
+        (10, 1000),
+    ),
+    Page(
+        "EOI outputs section",
+        "applicant",
+        lambda w: f"/applicant/applications/{w.draft.id}/outputs",
+        _measures_of_the_draft,
+        "Bulk measure",
         (10, 1000),
     ),
     Page(
