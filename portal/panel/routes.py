@@ -28,7 +28,7 @@ def home():
         {"progress": next(r for r in queue.rounds if r.round.id == key), "reviews": list(items)}
         for key, items in groupby(queue.page.items, key=lambda review: review.application.round_id)
     ]
-    with_awards = {r.id for r in monitoring.rounds_with_awards(panel_member=current_user)}
+    with_awards = monitoring.round_ids_with_awards() & {r.round.id for r in queue.rounds}
     return render_template(
         "panel/home.html",
         queue=queue,

@@ -10,6 +10,7 @@ from typing import Any
 from portal.db import utcnow
 from portal.extensions import db
 from portal.models import AuditEvent, Organisation, User
+from portal.services import figures_cache
 
 
 def _jsonable(value: Any) -> Any:
@@ -82,4 +83,5 @@ def record(
         note=note,
     )
     db.session.add(event)
+    figures_cache.forget_last_change()  # figures kept for the whole round may be out of date now
     return event

@@ -1,7 +1,7 @@
 """Figures that cover a whole round or work stream (the programme dashboard's progress and equality
-monitoring, the moderation page's ranking) are worked out by the database from every award, return
-or review they cover: the cost grows with the round. They are kept, per process, until anything
-changes.
+monitoring, the moderation page's ranking, which rounds have awards) are worked out by the database
+from every award, return or review they cover: the cost grows with the data. They are kept, per
+process, until anything changes.
 
 "Anything changes" is read from the audit trail: every service that changes what a page counts
 records an audit event in the same transaction (``portal.services.audit``), so the newest event's
@@ -32,6 +32,7 @@ from portal.models import AuditEvent
 
 T = TypeVar("T")
 
+_VERSION = "figures_cache.last_change"  # where a session keeps the version it read
 MAX_ENTRIES = 64  # rounds × work streams × pages an officer is likely to look at; the oldest go first
 
 
@@ -72,7 +73,22 @@ class FiguresCache:
 
 
 def last_change() -> int:
-    """The newest audit event's id (0 before any): changes whenever a service changes anything."""
+    """The newest audit event's id (0 before any): changes whenever a service changes anything.
+    Read once per transaction (a page may keep several figures), and again after the transaction
+    records an event of its own (``audit.record`` calls ``forget_last_change``)."""
+    kept = db.session.info.get(_VERSION)
+    if kept is not None and kept[0] is db.session().get_transaction():
+        return kept[1]
+    version = _newest_event()
+    db.session.info[_VERSION] = (db.session().get_transaction(), version)
+    return version
+
+
+def forget_last_change() -> None:
+    db.session.info.pop(_VERSION, None)
+
+
+def _newest_event() -> int:
     return db.session.scalar(select(func.max(AuditEvent.id))) or 0
 
 

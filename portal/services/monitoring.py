@@ -56,6 +56,7 @@ from portal.models import (
     User,
     WorkStream,
 )
+from portal.services import figures_cache
 from portal.services.equality import (  # noqa: F401 - part of this module's interface
     MONITORING_QUESTIONS,
     CountRow,
@@ -167,7 +168,7 @@ def has_live_award():  # noqa: ANN201 - a condition on Round
 def rounds_with_awards(*, panel_member: User | None = None) -> list[Round]:
     """Rounds with at least one accepted, active or completed award, newest first; with
     ``panel_member``, only the rounds whose panel they sit on."""
-    query = select(Round).where(has_live_award())
+    query = select(Round).where(Round.id.in_(round_ids_with_awards()))
     if panel_member is not None:
         query = query.where(
             exists().where(
@@ -175,6 +176,15 @@ def rounds_with_awards(*, panel_member: User | None = None) -> list[Round]:
             )
         )
     return list(db.session.scalars(query.order_by(Round.id.desc())))
+
+
+def round_ids_with_awards() -> frozenset[int]:
+    """The ids of the rounds with at least one accepted, active or completed award. Finding them
+    reads the EOIs of every round without one (some 3 ms on 20,000 EOIs, on every dashboard and
+    panel queue), so they are kept until anything changes (``figures_cache``)."""
+    return figures_cache.remembered(
+        ("rounds_with_awards",), lambda: frozenset(db.session.scalars(select(Round.id).where(has_live_award())))
+    )
 
 
 def choose_round(round_id: int | None, rounds: list[Round]) -> Round | None:

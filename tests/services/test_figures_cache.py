@@ -103,3 +103,26 @@ def test_with_no_time_to_keep_them_the_figures_are_worked_out_every_time(app):  
     _db.session.commit()
     dashboard_page(round_, today=TODAY)
     assert len(figures_cache.the_cache()) == 0
+
+
+def test_the_newest_change_is_read_once_a_transaction_and_again_after_an_event_of_its_own(app):  # noqa: ANN001
+    from portal.db import utcnow
+    from portal.models import AuditEvent
+    from portal.services import audit
+    from tests.query_budget import count_queries
+
+    _db.session.commit()
+    with count_queries() as log:
+        first = figures_cache.last_change()
+        assert figures_cache.last_change() == first
+    assert log.count == 1  # a page keeping several figures asks once
+    audit.record("test.changed", by=None, object_type="test")
+    with count_queries() as log:
+        after_event = figures_cache.last_change()
+    assert after_event > first and log.count >= 1  # its own event: read again (and the event written)
+    _db.session.commit()
+    with _db.engine.begin() as elsewhere:  # another request, in another process, records a change
+        elsewhere.execute(
+            AuditEvent.__table__.insert().values(action="test.elsewhere", object_type="test", created_at=utcnow())
+        )
+    assert figures_cache.last_change() > after_event  # a new transaction reads it again

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from portal.domain.workflow import AwardStatus
+from portal.extensions import db
+from portal.services import audit
 from tests.helpers import visible_text
 
 
@@ -39,7 +41,11 @@ def test_a_panel_member_sees_the_progress_link_only_once_their_round_has_awards(
     make_review(application, panel.members[0])
     link = f'href="/panel/dashboard?round={round_.id}"'
     assert link not in client.get("/panel/").data.decode()
-    make_award(application=application, status=AwardStatus.ACCEPTED)
+    award = make_award(application=application, status=AwardStatus.ACCEPTED)
+    # Made accepted by the factory: record the audit event accepting it records, by which the
+    # portal knows that the rounds with awards may have changed (services/figures_cache.py).
+    audit.record("award.accepted", award, by=member)
+    db.session.commit()
     assert link in client.get("/panel/").data.decode()
 
 
