@@ -49,7 +49,10 @@ COPY templates templates
 COPY static static
 COPY migrations migrations
 COPY --from=frontend /src/static/build static/build
+# Bytecode compiled once here: PYTHONDONTWRITEBYTECODE stops each worker writing it, so without this
+# every gunicorn worker (recycled after --max-requests) and letter render process compiles the portal.
 RUN pybabel -q compile -d portal/translations \
+    && python -m compileall -q portal wsgi.py \
     && python -c "import weasyprint" \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal \
     && mkdir -p /var/lib/portal/files /app/instance \
