@@ -1,7 +1,7 @@
 """Figures that cover a whole round or work stream (the programme dashboard's progress and equality
-monitoring, the moderation page's ranking, which rounds have awards) are worked out by the database
-from every award, return or review they cover: the cost grows with the data. They are kept, per
-process, until anything changes.
+monitoring, the moderation page's ranking, the public register's counts, which rounds have awards)
+are worked out by the database from every award, return or review they cover: the cost grows with
+the data. They are kept, per process, until anything changes.
 
 "Anything changes" is read from the audit trail: every service that changes what a page counts
 records an audit event in the same transaction (``portal.services.audit``), so the newest event's

@@ -34,7 +34,7 @@ from portal.models import (
     WorkStream,
 )
 from portal.models.applications import application_localities
-from portal.services import paging
+from portal.services import figures_cache, paging
 from portal.services.monitoring import LIVE_AWARDS, StreamProgress, has_live_award, programme_progress
 from portal.services.paging import Page
 
@@ -98,10 +98,13 @@ def public_register(
 
     Four statements, whatever the number of awards: the figures (one row per released round and
     work stream: the count and amount of what matches, the rounds and work streams to choose from,
-    how many match in each round), the page (reading only the rounds it reaches, see
-    ``_page_rows``), the page's localities and the localities to choose from."""
+    how many match in each round; kept by ``figures_cache``, which asks for the newest change), the
+    page (reading only the rounds it reaches, see ``_page_rows``), the page's localities and the
+    localities to choose from."""
     matches = _matching(work_stream_id, round_id, locality_id)
-    figures = _figures(matches)
+    # Counted over every award of every released round: kept until anything changes.
+    key = ("register", work_stream_id, round_id, locality_id)
+    figures = figures_cache.remembered(key, lambda: _figures(matches))
     count = sum(f.matching for f in figures)
     number = paging.clamp(page, count, per_page)
     rows = _page_rows(figures, matches, (number - 1) * per_page, per_page)

@@ -126,3 +126,24 @@ def test_the_newest_change_is_read_once_a_transaction_and_again_after_an_event_o
             AuditEvent.__table__.insert().values(action="test.elsewhere", object_type="test", created_at=utcnow())
         )
     assert figures_cache.last_change() > after_event  # a new transaction reads it again
+
+
+def test_the_public_register_keeps_its_counts_and_follows_a_withdrawal_at_once(app):  # noqa: ANN001
+    from portal.services.awards import withdraw_award
+    from portal.services.public_register import public_register
+    from tests.query_budget import count_queries
+
+    round_ = factories.make_round(title="Kept register")
+    kept, withdrawn = award_in(round_, amount=5000), award_in(round_, amount=3000)
+    _db.session.commit()
+    with count_queries() as first:
+        register = public_register()
+    assert (register.count, register.total) == (2, 5000 + 3000)
+    _db.session.commit()  # the next request
+    with count_queries() as again:
+        assert public_register().count == 2
+    assert again.count == first.count - 1  # the counts over every award are kept
+    withdraw_award(withdrawn, reason="The group closed.", by=factories.make_user(roles={Role.OFFICER}))
+    _db.session.commit()
+    register = public_register()
+    assert (register.count, register.total, [r.amount for r in register.rows]) == (1, 5000, [kept.amount])
