@@ -10,7 +10,7 @@ from babel import Locale
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
@@ -133,13 +133,32 @@ def request_translations():  # noqa: ANN201 - babel's Translations or NullTransl
     return kept[1]
 
 
+RENDER_TRANSLATIONS = "portal_translations"  # the template context's name for them (``render_context``)
+
+
+def render_context() -> dict:
+    """For every page's context (a context processor): the translations of the moment, so that a
+    page's strings read them from its context rather than asking Flask-Babel for each one (some
+    3 µs a string: a long table has hundreds). Each render gets its own, so a ``force_locale``
+    render is in its own language."""
+    return {RENDER_TRANSLATIONS: request_translations()}
+
+
+def _translations_of(context) -> object:  # noqa: ANN001 - a Jinja context
+    """The render's translations (``render_context``); a template rendered without them (a macro
+    module imported without context, a render outside Flask's) asks the request's."""
+    kept = context.get(RENDER_TRANSLATIONS)
+    return kept if kept is not None else request_translations()
+
+
 def install_gettext(env: Environment) -> None:
     """Templates' ``_``, ``gettext``, ``ngettext``… as Flask-Babel installs them, reading the
-    request's translations once (``request_translations``)."""
+    render's translations from its context (``render_context``), else the request's
+    (``request_translations``)."""
     env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        gettext=pass_context(lambda c, s: _translations_of(c).ugettext(s)),
+        ngettext=pass_context(lambda c, s, p, n: _translations_of(c).ungettext(s, p, n)),
         newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        pgettext=pass_context(lambda c, ctx, s: _translations_of(c).upgettext(ctx, s)),
+        npgettext=pass_context(lambda c, ctx, s, p, n: _translations_of(c).unpgettext(ctx, s, p, n)),
     )

@@ -296,4 +296,5 @@ def init_app(app: Flask) -> None:
             "home_endpoint": home_endpoint_for(current_user),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "Role": Role,
+            **i18n.render_context(),
         }

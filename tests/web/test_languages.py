@@ -203,3 +203,27 @@ def test_amounts_are_written_in_the_language_of_the_moment_however_often_they_re
                 assert money(Decimal("5000")) == "5\xa0000\xa0£"
             with force_locale("ar"):
                 assert "UK£" in money(Decimal("5000")) and "5" in money(Decimal("5000"))
+
+
+def test_a_page_looks_its_translations_up_once_not_once_a_string(multilingual, monkeypatch):
+    """A long table repeats strings hundreds of times: the render's context carries its translations
+    (``i18n.render_context``), so they are looked up once for the render."""
+    from flask import render_template_string
+
+    from portal import i18n
+
+    looked_up = []
+    real = i18n.request_translations
+
+    def counting():  # noqa: ANN202
+        looked_up.append(1)
+        return real()
+
+    monkeypatch.setattr(i18n, "request_translations", counting)
+    with multilingual.test_request_context("/", headers={"Accept-Language": "pl"}):
+        page = (
+            "{% for _i in range(50) %}{{ _('Sign in') }} {{ ngettext('%(num)d EOI', '%(num)d EOIs', 2) }}{% endfor %}"
+        )
+        html = render_template_string(page)
+    assert html.count("Zaloguj się") == 50 and html.count("2 EOIs") == 50
+    assert len(looked_up) == 1
