@@ -1,4 +1,5 @@
-"""The grant-commissioning portal: ``create_app`` builds and wires the Flask app, nothing else.
+"""The grant-commissioning portal: ``create_app`` builds and wires the Flask app, nothing else
+(``create_render_app``, its first part, is all a letter render process needs).
 
 It does not migrate, create tables, seed data, sleep or call the network.
 """
@@ -14,19 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from portal import cli, errors, i18n, mail, security, templating, web_sessions
-    from portal.config import load_config
+    from portal import cli, errors, mail, security, web_sessions
     from portal.db import render_migration_item
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
 
-    app = Flask(
-        __name__,
-        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
-    app.config.update(load_config(app.instance_path, overrides=config))
-
+    app = create_render_app(config)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -39,9 +32,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-
-    templating.init_app(app)
     web_sessions.init_app(app)
     security.init_app(app)
     mail.init_app(app)
@@ -57,4 +47,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (public_bp, auth_bp, applicants_bp, panel_bp, officers_bp, admin_bp):
         app.register_blueprint(blueprint)
+    return app
+
+
+def create_render_app(config: dict[str, Any] | None = None) -> Flask:
+    """What rendering templates needs, and all a letter render process loads (``portal.jobs``): the
+    settings, the templates with their filters, and translations; no routes, database or mail
+    (half the start-up of the whole app). ``create_app`` wires the rest on top."""
+    from portal import i18n, templating
+    from portal.config import load_config
+    from portal.extensions import babel
+
+    app = Flask(
+        __name__,
+        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path, overrides=config))
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    templating.init_app(app)
     return app

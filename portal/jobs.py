@@ -106,12 +106,13 @@ def letter_links():  # noqa: ANN201
 
 
 def _worker_start(config: dict[str, Any]) -> None:
-    """Each render worker: the app once, WeasyPrint imported once, one FontConfiguration."""
+    """Each render worker: the templates' app once (``create_render_app``: not the routes), WeasyPrint
+    imported once, one FontConfiguration."""
     global _worker_app
-    from portal import create_app
+    from portal import create_render_app
     from portal.pdf import _weasyprint, font_config
 
-    _worker_app = create_app(config)
+    _worker_app = create_render_app(config)
     _worker_app.app_context().push()
     _weasyprint()
     font_config()

@@ -194,7 +194,8 @@ def test_synchronous_mode_runs_the_job_before_enqueue_returns(app, round_with_de
 
 def test_the_in_process_runner_renders_in_two_worker_processes_and_cleans_up(app, round_with_decisions):
     """The real thing without Redis: a background thread runs the job, two spawned processes render
-    the PDFs (each with the app, WeasyPrint and one FontConfiguration), the thread writes the rows."""
+    the PDFs (each with the templates' app, WeasyPrint and one FontConfiguration), the thread writes
+    the rows; what they render is byte for byte what the whole app renders."""
     round_, _awards, _declined = round_with_decisions
     app.config["REDIS_URL"] = None  # whatever PORTAL_REDIS_URL the machine has
     assert jobs.RENDER_WORKERS == 2
@@ -219,6 +220,16 @@ def test_a_letter_a_render_worker_cannot_make_comes_back_as_a_failure_and_the_po
     results = list(jobs.pool_renderer(app, workers=2)([Item(), Item(), Item()], app.static_folder))
     assert len(results) == 3 and all(isinstance(result, Exception) for _item, result in results)
     assert multiprocessing.active_children() == []
+
+
+def test_a_render_process_loads_the_templates_and_their_filters_but_no_routes(app):
+    from portal import create_render_app
+
+    renderer = create_render_app(jobs.worker_config(app))
+    assert {"money", "uk_date", "t"} <= set(renderer.jinja_env.filters)
+    assert [rule.endpoint for rule in renderer.url_map.iter_rules()] == ["static"]
+    assert not renderer.blueprints and "sqlalchemy" not in renderer.extensions
+    assert len(list(app.url_map.iter_rules())) > 100  # the whole app has its routes
 
 
 @pytest.fixture
