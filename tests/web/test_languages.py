@@ -227,3 +227,15 @@ def test_a_page_looks_its_translations_up_once_not_once_a_string(multilingual, m
         html = render_template_string(page)
     assert html.count("Zaloguj się") == 50 and html.count("2 EOIs") == 50
     assert len(looked_up) == 1
+
+
+def test_numbers_are_written_the_way_the_language_writes_them_however_often_they_recur(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ 12345 | decimalformat }}|{{ 1234.5 | decimalformat }}|{{ 7 | decimalformat('#,##0.00') }}"
+    with app.test_request_context("/"):
+        for _ in range(2):  # the second time from what was kept
+            assert render_template_string(page) == "12,345|1,234.5|7.00"
+            with force_locale("pl"):
+                assert render_template_string(page) == "12\xa0345|1\xa0234,5|7,00"
