@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, case, func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
-from portal.models import Application, Panel, PanelMember, Review, Round, User
+from portal.models import Application, Organisation, Panel, PanelMember, Review, Round, User, WorkStream
 from portal.services import paging
 from portal.services.paging import Page
 
@@ -114,10 +114,16 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
     query = (
         select(Review)
         .join(page_ids, page_ids.c.id == Review.id)
-        # Each row's round and panel are shown from ``rounds`` (loaded above), not from the review.
+        # Each row's round and panel are shown from ``rounds`` (loaded above), not from the review;
+        # of the rest, only what a row shows (a long EOI and its group are many columns a row).
         .options(
-            joinedload(Review.application).joinedload(Application.organisation),
-            joinedload(Review.application).joinedload(Application.work_stream),
+            load_only(Review.application_id, Review.status, Review.no_conflict_confirmed_at),
+            joinedload(Review.application)
+            .load_only(Application.round_id, Application.reference, Application.title)
+            .options(
+                joinedload(Application.organisation).load_only(Organisation.name),
+                joinedload(Application.work_stream).load_only(WorkStream.name),
+            ),
         )
         .order_by(page_ids.c.run, page_ids.c.reference, page_ids.c.id)
     )
