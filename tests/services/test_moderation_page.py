@@ -195,6 +195,8 @@ def test_the_page_reads_as_many_statements_for_many_eois_as_for_few(app):  # noq
         moderation_page(round_, stream, per_page=3)
     # The newest change, the panel, the EOIs, the ranking, localities.
     assert few.count == many.count == 5, many.report()
+    _db.session.commit()  # the next request, a new transaction
+    round_, stream = _loaded(round_, stream)
     with count_queries() as again:
         kept = moderation_page(round_, stream, per_page=3)
     assert again.count == 1, again.report()  # nothing changed: only the newest change is read
