@@ -125,6 +125,9 @@ class AwardStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Awards the group has taken up: they count on the dashboards, the register and for returns.
+LIVE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+
 # The group answers its offer; an officer may record the group's answer for it (the assisted route,
 # portal/services/assisted_award.py), recorded with the group and how it reached us.
 AWARD_TRANSITIONS: dict[tuple[AwardStatus, AwardStatus], frozenset[str]] = {

@@ -40,7 +40,7 @@ from portal.domain.rollups import (
     measure_total,
     return_state,
 )
-from portal.domain.workflow import ApplicationStatus, AwardStatus, ReturnStatus
+from portal.domain.workflow import LIVE_AWARDS, ApplicationStatus, ReturnStatus
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -67,7 +67,6 @@ from portal.services.equality import (  # noqa: F401 - part of this module's int
     took_part,
 )
 
-LIVE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 SENT_RETURNS = (ReturnStatus.SUBMITTED, ReturnStatus.QUERIED, ReturnStatus.ACCEPTED)
 OPEN_RETURNS = (ReturnStatus.DUE, ReturnStatus.DRAFT, ReturnStatus.QUERIED)
 

@@ -25,7 +25,7 @@ from portal.domain.contact import monitoring_answer, monitoring_problem
 from portal.domain.measures import MeasureKind
 from portal.domain.returns import is_overdue
 from portal.domain.roles import Role
-from portal.domain.workflow import RETURN_TRANSITIONS, AwardStatus, ReturnStatus, check_transition
+from portal.domain.workflow import LIVE_AWARDS, RETURN_TRANSITIONS, ReturnStatus, check_transition
 from portal.extensions import db
 from portal.models import Application, Award, OutputReturn, ReturnFigure, ReturnMessage, ReturnVersion, User
 from portal.services import ServiceError, audit, notifications
@@ -54,7 +54,6 @@ TEXT_LIMIT = 20000
 NUMBER_LIMIT = 1_000_000
 REMIND_BEFORE = timedelta(days=14)
 REMIND_AGAIN_AFTER = timedelta(days=7)
-LIVE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 
 
 class EditConflict(ServiceError):
