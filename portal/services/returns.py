@@ -137,10 +137,7 @@ def returns_of(organisation_ids: list[int]) -> list[OutputReturn]:
         return []
     return list(
         db.session.scalars(
-            select(OutputReturn)
-            .join(OutputReturn.award)
-            .join(Award.application)
-            .where(Application.organisation_id.in_(organisation_ids), Award.status.in_(LIVE_AWARDS))
+            _of_groups(select(OutputReturn), organisation_ids)
             .options(joinedload(OutputReturn.award).joinedload(Award.application).joinedload(Application.organisation))
             .order_by(OutputReturn.due_on, OutputReturn.id)
         )
@@ -151,14 +148,15 @@ def has_returns(organisation_ids: list[int]) -> bool:
     """Whether these groups have any return to see (``returns_of`` is not empty), in one lookup."""
     if not organisation_ids:
         return False
-    return bool(
-        db.session.scalar(
-            select(OutputReturn.id)
-            .join(OutputReturn.award)
-            .join(Award.application)
-            .where(Application.organisation_id.in_(organisation_ids), Award.status.in_(LIVE_AWARDS))
-            .limit(1)
-        )
+    return db.session.scalar(_of_groups(select(OutputReturn.id), organisation_ids).limit(1)) is not None
+
+
+def _of_groups(query, organisation_ids: list[int]):  # noqa: ANN001, ANN202 - a select of returns
+    """``query`` kept to the returns of these groups' live awards."""
+    return (
+        query.join(OutputReturn.award)
+        .join(Award.application)
+        .where(Application.organisation_id.in_(organisation_ids), Award.status.in_(LIVE_AWARDS))
     )
 
 
