@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from portal import kept_parts
 from portal.auth.access import roles_required
-from portal.domain.returns import LABELS
 from portal.domain.roles import Role
-from portal.forms import COMMUNITY_LABELS
 from portal.panel.routes import bp
-from portal.services import dashboard_page, monitoring
+from portal.services import monitoring
 
 
 @bp.route("/dashboard")
@@ -24,7 +23,5 @@ def dashboard():
     if round_ is None and request.args.get("round"):
         abort(404)
     page = request.args.get("page", 1, type=int)
-    view = dashboard_page.dashboard_page(round_, page=page) if round_ else None
-    return render_template(
-        "panel/dashboard.html", rounds=rounds, view=view, community_labels=COMMUNITY_LABELS, labels=LABELS
-    )
+    part = kept_parts.dashboard(round_, page, endpoint="panel.dashboard", links=False) if round_ else None
+    return render_template("panel/dashboard.html", rounds=rounds, round=round_, part=part)

@@ -92,20 +92,23 @@ def _newest_event() -> int:
     return db.session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
-def the_cache() -> FiguresCache:
-    """This app's cache (made on first use, with the app's ``FIGURES_CACHE_SECONDS``)."""
-    cache = current_app.extensions.get("figures_cache")
+def the_cache(kind: str = "figures") -> FiguresCache:
+    """This app's cache of ``kind`` (made on first use, with the app's ``FIGURES_CACHE_SECONDS``).
+    Each kind has its own entries: the rendered parts of pages (``portal.kept_parts``) do not push
+    out the figures they were drawn from."""
+    name = f"{kind}_cache"
+    cache = current_app.extensions.get(name)
     if cache is None:
         cache = current_app.extensions.setdefault(
-            "figures_cache", FiguresCache(current_app.config.get("FIGURES_CACHE_SECONDS", 60))
+            name, FiguresCache(current_app.config.get("FIGURES_CACHE_SECONDS", 60))
         )
     return cache
 
 
-def remembered(key: Hashable, work: Callable[[], T]) -> T:
+def remembered(key: Hashable, work: Callable[[], T], *, kind: str = "figures") -> T:
     """``work()``'s figures for ``key``, worked out again only when something has changed since
     (or they have been kept longer than ``FIGURES_CACHE_SECONDS``)."""
-    cache = the_cache()
+    cache = the_cache(kind)
     if cache.seconds <= 0:
         return work()
     return cache.get(key, last_change(), work)

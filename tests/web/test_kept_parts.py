@@ -1,0 +1,102 @@
+"""The parts of pages drawn from a whole round (portal/kept_parts.py) are rendered once and kept
+until anything changes: a second look reads none of their data, a change made through the services
+shows on the very next request, one made behind their back once FIGURES_CACHE_SECONDS have passed,
+and nobody is shown a part kept for another language or for a reader with other rights."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from portal.domain.panel import MemberKind
+from portal.models import Organisation, Panel, PanelMember
+from portal.services import awards as award_service
+from portal.services import figures_cache
+from tests.helpers import csrf_token_from, visible_text
+from tests.query_budget import count_queries
+from tests.services.test_monitoring import build_programme
+
+
+@pytest.fixture
+def programme(app):  # noqa: ANN001, ANN201
+    return build_programme()
+
+
+def _main(response) -> str:  # noqa: ANN001
+    assert response.status_code == 200
+    return response.get_data(as_text=True).split("<main")[1].split("</main>")[0]
+
+
+def _sign_out(client) -> None:  # noqa: ANN001
+    client.post("/sign-out", data={"csrf_token": csrf_token_from(client.get("/").data)})
+
+
+def _statements(client, path: str) -> tuple[int, str]:  # noqa: ANN001
+    with count_queries() as log:
+        main = _main(client.get(path))
+    return len(log.statements), main
+
+
+# --- the programme dashboard --------------------------------------------------------------------
+
+
+def test_a_second_look_at_the_dashboard_reads_none_of_its_figures_and_shows_the_same(client, login_as, programme):
+    login_as("officer")
+    path = f"/officers/dashboard?round={programme.round.id}"
+    first_count, first = _statements(client, path)
+    again_count, again = _statements(client, path)
+    assert again == first
+    assert "Work stream 1 2 funded groups, £6,000 in grants." in visible_text(again)
+    # What remains is the request's own: the session, the user, the language, the round picker,
+    # the newest change. The dashboard's work streams, progress, returns and page of awards are not.
+    assert again_count <= first_count - 4
+
+
+def test_a_change_made_through_the_services_shows_on_the_next_look(client, login_as, db, programme):
+    officer = login_as("officer")
+    path = f"/officers/dashboard?round={programme.round.id}"
+    assert "2 funded groups, £6,000 in grants." in visible_text(_main(client.get(path)))
+    award_service.withdraw_award(programme.second, reason="The group has closed.", by=officer)
+    db.session.commit()
+    assert "1 funded group, £3,000 in grants." in visible_text(_main(client.get(path)))
+
+
+def test_a_change_behind_the_services_back_shows_once_the_kept_part_expires(client, login_as, db, app, programme):
+    login_as("officer")
+    path = f"/officers/dashboard?round={programme.round.id}"
+    organisation_id = programme.first.application.organisation_id
+    assert "Renamed Group" not in _main(client.get(path))
+    cache = figures_cache.the_cache("parts")
+    clock = [1000.0]
+    cache.clock = lambda: clock[0]
+    _main(client.get(path))  # kept at the clock's time
+    db.session.execute(update(Organisation).where(Organisation.id == organisation_id).values(name="Renamed Group"))
+    db.session.commit()  # as a script or a restore could: no audit event
+    assert "Renamed Group" not in _main(client.get(path))
+    clock[0] += cache.seconds
+    assert "Renamed Group" in _main(client.get(path))
+
+
+def test_a_panel_member_never_gets_the_officers_kept_dashboard_with_its_links(client, login_as, db, programme):
+    path = f"?round={programme.round.id}"
+    login_as("officer")
+    assert f"/officers/awards/{programme.first.id}" in _main(client.get("/officers/dashboard" + path))
+    _sign_out(client)
+    member = login_as("panel_member")
+    panel = db.session.scalar(db.select(Panel).where(Panel.round_id == programme.round.id))
+    panel.members.append(PanelMember(user=member, kind=MemberKind.RESIDENT, profile="Lives in the area."))
+    db.session.commit()
+    main = _main(client.get("/panel/dashboard" + path))
+    assert "2 funded groups, £6,000 in grants." in visible_text(main)
+    assert "/officers/" not in main
+
+
+def test_an_administrator_gets_the_figures_without_the_officers_links(client, login_as, programme):
+    login_as("officer")
+    path = f"/officers/dashboard?round={programme.round.id}"
+    assert f"/officers/awards/{programme.first.id}" in _main(client.get(path))
+    _sign_out(client)
+    login_as("admin")
+    main = _main(client.get(path))
+    assert "2 funded groups, £6,000 in grants." in visible_text(main)
+    assert f"/officers/awards/{programme.first.id}" not in main
