@@ -29,8 +29,8 @@ from markupsafe import Markup
 
 from portal.domain.returns import LABELS as RETURN_LABELS
 from portal.forms import COMMUNITY_LABELS
-from portal.models import Round
-from portal.services import dashboard_page, figures_cache, monitoring
+from portal.models import Round, WorkStream
+from portal.services import dashboard_page, figures_cache, moderation_page, monitoring
 from portal.services.paging import Page
 
 
@@ -46,7 +46,8 @@ def kept_part(key: Hashable, render: Callable[[], tuple[str, str]]) -> KeptPart:
     html, title = figures_cache.remembered(
         ("part", str(get_locale()), key), lambda: tuple(str(text) for text in render()), kind="parts"
     )
-    return KeptPart(Markup(html), Markup(title))  # noqa: S704 - our own templates' output, escaped there
+    # Our own templates' output, escaped as they rendered it; kept by this process only.
+    return KeptPart(Markup(html), Markup(title))  # noqa: S704  # nosec B704
 
 
 # --- the parts kept ----------------------------------------------------------------------------
@@ -70,3 +71,15 @@ def dashboard(round_: Round, page: int, *, endpoint: str, links: bool) -> KeptPa
 
 def _page_of(page: Page) -> str:
     return get_template_attribute("_macros/pagination.html", "page_of")(page)
+
+
+def moderation(round_: Round, stream: WorkStream, page: int, ranking_page: int) -> KeptPart:
+    """The officers' moderation page of ``stream`` below its heading: page ``page`` of its EOIs and
+    ``ranking_page`` of its ranking. (The panel's read-only page is not kept: what it hides depends
+    on the member reading it.)"""
+
+    def render() -> tuple[str, str]:
+        view = moderation_page.moderation_page(round_, stream, page=page, ranking_page=ranking_page)
+        return render_template("officers/moderation_part.html", round=round_, view=view), _page_of(view.eoi_page)
+
+    return kept_part(("moderation", round_.id, stream.id, page, ranking_page), render)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import kept_parts
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
 from portal.domain.workflow import ApplicationStatus
@@ -56,13 +57,10 @@ def moderation_page(round_id: int):
     first, and the ranking 50 to a page (``?rank_page=``); a page past the end shows the last."""
     round_ = get_round(round_id, joinedload(Round.work_streams), joinedload(Round.criteria))
     stream = chosen_stream(round_, request.args.get("stream", type=int))
-    view = page_service.moderation_page(
-        round_,
-        stream,
-        page=request.args.get("page", 1, type=int),
-        ranking_page=request.args.get("rank_page", 1, type=int),
+    part = kept_parts.moderation(
+        round_, stream, request.args.get("page", 1, type=int), request.args.get("rank_page", 1, type=int)
     )
-    return render_template("officers/moderation.html", round=round_, view=view, status_labels=STATUS_LABELS)
+    return render_template("officers/moderation.html", round=round_, stream=stream, part=part)
 
 
 @bp.route("/rounds/<int:round_id>/moderation/members", endpoint="moderation_members")

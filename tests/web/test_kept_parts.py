@@ -6,6 +6,7 @@ and nobody is shown a part kept for another language or for a reader with other 
 from __future__ import annotations
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import update
 
 from portal.domain.panel import MemberKind
@@ -14,6 +15,7 @@ from portal.services import awards as award_service
 from portal.services import figures_cache
 from tests.helpers import csrf_token_from, visible_text
 from tests.query_budget import count_queries
+from tests.services.test_moderation import build_meeting
 from tests.services.test_monitoring import build_programme
 
 
@@ -65,11 +67,10 @@ def test_a_change_behind_the_services_back_shows_once_the_kept_part_expires(clie
     login_as("officer")
     path = f"/officers/dashboard?round={programme.round.id}"
     organisation_id = programme.first.application.organisation_id
-    assert "Renamed Group" not in _main(client.get(path))
     cache = figures_cache.the_cache("parts")
     clock = [1000.0]
     cache.clock = lambda: clock[0]
-    _main(client.get(path))  # kept at the clock's time
+    assert "Renamed Group" not in _main(client.get(path))  # kept at the clock's time
     db.session.execute(update(Organisation).where(Organisation.id == organisation_id).values(name="Renamed Group"))
     db.session.commit()  # as a script or a restore could: no audit event
     assert "Renamed Group" not in _main(client.get(path))
@@ -100,3 +101,41 @@ def test_an_administrator_gets_the_figures_without_the_officers_links(client, lo
     main = _main(client.get(path))
     assert "2 funded groups, £6,000 in grants." in visible_text(main)
     assert f"/officers/awards/{programme.first.id}" not in main
+
+
+# --- moderation -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(app):  # noqa: ANN001, ANN201
+    return build_meeting()
+
+
+def test_a_second_look_at_moderation_renders_nothing_again_and_shows_the_same(client, sign_in, meeting):
+    sign_in(meeting.officer)
+    path = f"/officers/rounds/{meeting.round.id}/moderation"
+    first_count, first = _statements(client, path)
+    again_count, again = _statements(client, path)
+    assert again == first
+    assert f"{meeting.c.organisation.name}" in again
+    rendered = []
+    template_rendered.connect(lambda _app, template, context: rendered.append(template.name), client.application)
+    _main(client.get(path))
+    assert "officers/moderation_part.html" not in rendered
+    assert again_count <= first_count
+
+
+def test_an_agreed_score_recorded_at_the_meeting_shows_on_the_next_look(client, sign_in, meeting):
+    sign_in(meeting.officer)
+    path = f"/officers/rounds/{meeting.round.id}/moderation"
+    assert "Agreed 90.00" not in visible_text(_main(client.get(path)))
+    detail = f"/officers/applications/{meeting.c.id}/moderation"
+    response = client.submit(
+        f"/officers/applications/{meeting.c.id}/agreed-score",
+        {"score": "90", "rationale": "The strongest case at the meeting."},
+        from_url=detail,
+    )
+    assert response.status_code == 302
+    text = visible_text(_main(client.get(path)))
+    assert "Agreed 90.00" in text
+    assert f"1 CIF-2027-0003 {meeting.c.organisation.name} Still with the panel 90.00 agreed" in text
