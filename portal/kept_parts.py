@@ -30,7 +30,7 @@ from markupsafe import Markup
 from portal.domain.returns import LABELS as RETURN_LABELS
 from portal.forms import COMMUNITY_LABELS
 from portal.models import Round, WorkStream
-from portal.services import dashboard_page, figures_cache, moderation_page, monitoring
+from portal.services import dashboard_page, figures_cache, moderation_page, monitoring, public_register
 from portal.services.paging import Page
 
 
@@ -83,3 +83,21 @@ def moderation(round_: Round, stream: WorkStream, page: int, ranking_page: int) 
         return render_template("officers/moderation_part.html", round=round_, view=view), _page_of(view.eoi_page)
 
     return kept_part(("moderation", round_.id, stream.id, page, ranking_page), render)
+
+
+def register(stream_id: int | None, round_id: int | None, locality_id: int | None, page: int) -> KeptPart:
+    """The public register of awards, filtered so (``None``: all), page ``page``: the same for
+    every visitor."""
+    chosen = {"stream": stream_id, "round": round_id, "locality": locality_id}
+
+    def render() -> tuple[str, str]:
+        found = public_register.public_register(
+            work_stream_id=stream_id, round_id=round_id, locality_id=locality_id, page=page
+        )
+        html = render_template(
+            "public/register_part.html", register=found, stream_id=stream_id, round_id=round_id,
+            locality_id=locality_id, args={name: value for name, value in chosen.items() if value is not None},
+        )  # fmt: skip
+        return html, _page_of(found.page)
+
+    return kept_part(("register", stream_id, round_id, locality_id, page), render)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from portal import kept_parts
 from portal.public.routes import bp
 from portal.services import monitoring, public_register
 
@@ -14,21 +15,10 @@ def register():
     """The register, newest first, 50 to a page (``?page=``), filtered by ``?stream=<id>``,
     ``?round=<id>`` and ``?locality=<id>`` (a GET form); a page past the end shows the last."""
     chosen = {name: request.args.get(name, type=int) for name in ("stream", "round", "locality")}
-    register = public_register.public_register(
-        work_stream_id=chosen["stream"],
-        round_id=chosen["round"],
-        locality_id=chosen["locality"],
-        page=request.args.get("page", 1, type=int),
+    part = kept_parts.register(
+        chosen["stream"], chosen["round"], chosen["locality"], request.args.get("page", 1, type=int)
     )
-    args = {name: value for name, value in chosen.items() if value is not None}
-    return render_template(
-        "public/register.html",
-        register=register,
-        stream_id=chosen["stream"],
-        round_id=chosen["round"],
-        locality_id=chosen["locality"],
-        args=args,
-    )
+    return render_template("public/register.html", part=part)
 
 
 @bp.route("/progress")

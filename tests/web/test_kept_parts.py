@@ -139,3 +139,37 @@ def test_an_agreed_score_recorded_at_the_meeting_shows_on_the_next_look(client, 
     text = visible_text(_main(client.get(path)))
     assert "Agreed 90.00" in text
     assert f"1 CIF-2027-0003 {meeting.c.organisation.name} Still with the panel 90.00 agreed" in text
+
+
+# --- the public register ------------------------------------------------------------------------
+
+
+def test_each_language_gets_its_own_kept_register(client, programme):
+    english = visible_text(_main(client.get("/awards")))
+    assert "3 grants, £9,000 in all." in english
+    client.get("/language/pl")
+    polish = visible_text(_main(client.get("/awards")))
+    assert "łącznie" in polish
+    assert "in all." not in polish
+    client.get("/language/en")
+    assert visible_text(_main(client.get("/awards"))) == english
+
+
+def test_each_filter_and_page_of_the_register_is_kept_apart(client, programme):
+    everything = visible_text(_main(client.get("/awards")))
+    assert "3 grants, £9,000 in all." in everything
+    stream = programme.third.application.work_stream_id
+    one = visible_text(_main(client.get(f"/awards?stream={stream}")))
+    assert "1 grant, £3,000 in all." in one
+    assert visible_text(_main(client.get("/awards"))) == everything
+
+
+def test_a_withdrawn_award_leaves_the_kept_register_at_once(client, login_as, db, programme):
+    organisation = programme.second.application.organisation.name
+    assert organisation in _main(client.get("/awards"))
+    officer = login_as("officer")
+    award_service.withdraw_award(programme.second, reason="The group has closed.", by=officer)
+    db.session.commit()
+    main = _main(client.get("/awards"))
+    assert "2 grants, £6,000 in all." in visible_text(main)
+    assert organisation not in main
