@@ -26,7 +26,7 @@ def home():
     # The page's reviews under their round's heading (a round's reviews may span two pages).
     groups = [
         {"progress": next(r for r in queue.rounds if r.round.id == key), "reviews": list(items)}
-        for key, items in groupby(queue.page.items, key=lambda review: review.application.round_id)
+        for key, items in groupby(queue.page.items, key=lambda row: row.round_id)
     ]
     with_awards = monitoring.round_ids_with_awards() & {r.round.id for r in queue.rounds}
     return render_template(
