@@ -10,13 +10,13 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import Field, StringField
 from wtforms import IntegerField as _WTFormsIntegerField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from portal.domain.dates import DateProblem, parse_date, parse_time
+from portal.widgets import GovTextInput
 
 PARTS = ("day", "month", "year")
 MAX_WHOLE_NUMBER_LENGTH = 12

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.validators import Optional
 
 from portal.domain.contact import PREFER_NOT_TO_SAY, Community
 from portal.domain.organisations import LegalForm
+from portal.widgets import GovCheckboxesInput
 
 CSRF_MESSAGE = _l(
     "This page was open for a long time, so we could not save your answers. "

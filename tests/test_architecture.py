@@ -107,6 +107,17 @@ def test_the_factory_has_no_side_effects():
     assert called & forbidden == set()
 
 
+def test_forms_take_the_gov_uk_widgets_from_portal_widgets():
+    """portal/widgets.py keeps each field's HTML; a widget taken from govuk-frontend-wtf directly
+    would render every field again (and would not be noticed: it looks the same)."""
+    taken = {
+        path.relative_to(PORTAL).as_posix()
+        for path in PORTAL.rglob("*.py")
+        if path.name != "widgets.py" and offending(path, ("govuk_frontend_wtf.wtforms_widgets",))
+    }
+    assert taken == set()
+
+
 def test_the_layers_exist():
     for layer in ("domain", "models", "services"):
         assert modules(layer), f"portal/{layer} is empty"

@@ -7,16 +7,6 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import (
     BooleanField,
     FieldList,
@@ -34,6 +24,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.fields import IntegerField, MoneyField
 from portal.forms import PortalForm
+from portal.widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 BUDGET_ROWS = 8
 

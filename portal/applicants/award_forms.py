@@ -5,12 +5,12 @@ shape; the acceptance service checks the rules and names the field each problem 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from portal.fields import DateInputField
 from portal.forms import PortalForm
+from portal.widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea, GovTextInput
 
 TOO_LONG = _l("Keep this to %(max)d characters or fewer")
 

@@ -6,13 +6,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextInput,
-)
 from wtforms import EmailField, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -21,6 +14,13 @@ from portal.domain.organisations import IncomeBand, LegalForm, is_valid_charity_
 from portal.forms import PortalForm, monitoring_field
 from portal.models import FilePurpose, Locality, Organisation
 from portal.officers.forms import LEGAL_FORM_LABELS
+from portal.widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
 
 CITY_WIDE = "all"
 

@@ -6,14 +6,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -29,6 +21,14 @@ from portal.domain.returns import LABELS, Consent
 from portal.fields import IntegerField, MoneyField
 from portal.forms import PortalForm, monitoring_field
 from portal.templating import uk_date
+from portal.widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 WHOLE_NUMBER = _l("Enter a whole number, like 25 (0 if none)")
 TOO_LONG = _l("Keep this to %(max)d characters or fewer")

@@ -6,13 +6,6 @@ assisted_group.py) check the rules, which are the group's own."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -21,6 +14,13 @@ from portal.domain.applications import Channel
 from portal.fields import DateInputField
 from portal.forms import PortalForm
 from portal.officers.intake_forms import CHANNEL_LABELS
+from portal.widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 TOO_LONG = _l("Keep this to %(max)d characters or fewer")
 

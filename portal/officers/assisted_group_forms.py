@@ -8,11 +8,11 @@ the officers' package loads would go round in a circle."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
 from portal.applicants.forms import DocumentForm, OrganisationForm
 from portal.officers.assisted_forms import channel_field, note_field
+from portal.widgets import GovSubmitInput
 
 
 class OrganisationForGroupForm(OrganisationForm):

@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -25,6 +24,7 @@ from portal.officers.intake_forms import CHANNEL_LABELS
 from portal.officers.routes import bp
 from portal.services import ServiceError, returns
 from portal.templating import translate_message
+from portal.widgets import GovRadioInput, GovSubmitInput, GovTextArea
 
 
 class AssistedReturnForm(PortalForm):

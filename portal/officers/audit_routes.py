@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
@@ -13,6 +12,7 @@ from portal.domain.roles import Role
 from portal.fields import DateInputField
 from portal.officers.routes import bp
 from portal.services import audit_log as log_service
+from portal.widgets import GovSelect, GovTextInput
 
 # Kinds of record in words, and the officer page that shows one (endpoint, its id argument).
 OBJECT_LABELS = {

@@ -8,13 +8,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import (
     BooleanField,
     FieldList,
@@ -34,6 +27,13 @@ from portal.domain.measures import MeasureKind
 from portal.domain.workflow import AwardStatus
 from portal.fields import DateInputField, IntegerField, MoneyField
 from portal.forms import PortalForm
+from portal.widgets import (
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 EMPTY_ROWS = 2
 MAX_ROWS = 60

@@ -7,12 +7,12 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation, ValidationError
 
 from portal.domain import criteria as rules
 from portal.forms import PortalForm
+from portal.widgets import GovSubmitInput, GovTextArea, GovTextInput
 
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 _DECIMAL = re.compile(r"^-?([0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6})$")

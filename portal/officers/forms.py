@@ -5,13 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovFileInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import (
     HiddenField,
     SelectChoice,
@@ -28,6 +21,13 @@ from portal.domain.dates import DateProblem, local_to_utc
 from portal.fields import DateInputField, MoneyField, TimeField
 from portal.forms import LEGAL_FORM_LABELS, PortalForm
 from portal.templating import translate_message
+from portal.widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 
 def reference_prefix_field() -> StringField:

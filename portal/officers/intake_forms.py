@@ -7,14 +7,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import Form, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -23,6 +15,14 @@ from portal.domain.dates import DateProblem, local_to_utc
 from portal.domain.organisations import LegalForm
 from portal.fields import DateInputField, TimeField
 from portal.forms import LEGAL_FORM_LABELS, PortalForm
+from portal.widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 CHANNEL_LABELS = {
     Channel.ONLINE.value: _l("online"),

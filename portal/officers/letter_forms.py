@@ -4,10 +4,10 @@ round in one go. They check shape; services.letters and services.letter_batches 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
 
 from portal.forms import PortalForm
+from portal.widgets import GovCheckboxInput, GovSubmitInput
 
 
 class IssueLetterForm(PortalForm):

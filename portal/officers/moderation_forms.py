@@ -7,19 +7,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from portal.domain.workflow import DecisionOutcome
 from portal.fields import MoneyField
 from portal.forms import PortalForm
+from portal.widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 TEXT_LIMIT = 5000
 LONG = _l("Keep this to 5000 characters or fewer")

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, StopValidation
 
@@ -15,6 +14,7 @@ from portal.domain.dates import DateProblem, local_to_utc
 from portal.domain.panel import LABELS, MemberKind
 from portal.fields import DateInputField, IntegerField, TimeField
 from portal.forms import PortalForm
+from portal.widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 
 
 def member_kind_choices() -> list[SelectChoice]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, FileSize
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
 from portal.domain.places_csv import CODE_PATTERN, MAX_CODE_LENGTH, MAX_FILE_BYTES, MAX_NAME_LENGTH, clean_name
 from portal.forms import PortalForm
+from portal.widgets import GovCheckboxesInput, GovFileInput, GovSubmitInput, GovTextInput
 
 
 def _strip(value: str | None) -> str | None:

@@ -4,13 +4,13 @@ about it. They check shape; the return_review service checks the rules."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import BooleanField, Form, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.domain.workflow import ReturnStatus
 from portal.forms import PortalForm
 from portal.services.return_review import MESSAGE_LIMIT
+from portal.widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextArea
 
 STATUS_LABELS = {
     ReturnStatus.DUE.value: _l("Not started"),

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -21,6 +20,7 @@ from portal.models import Application, PanelMember, Review, Round
 from portal.officers.routes import bp
 from portal.services import ServiceError, reviews
 from portal.templating import translate_message
+from portal.widgets import GovSubmitInput, GovTextArea
 
 
 class ReopenForm(PortalForm):

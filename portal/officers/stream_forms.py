@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from portal.domain.measures import MeasureKind
 from portal.fields import IntegerField, MoneyField
 from portal.forms import PortalForm
+from portal.widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 
 
 class WorkStreamForm(PortalForm):

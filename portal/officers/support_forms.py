@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm
+from portal.widgets import GovSubmitInput, GovTextArea
 
 
 class HandledForm(PortalForm):

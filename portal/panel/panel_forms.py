@@ -4,12 +4,12 @@ answer before reading an EOI. They check shape; ``portal/services/panels.py`` ch
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from portal.domain.panel import LABELS, ConflictKind, InterestKind
 from portal.forms import PortalForm
+from portal.widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 
 
 class ActionForm(PortalForm):

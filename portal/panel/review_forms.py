@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -15,6 +14,7 @@ from portal.domain.scoring import SCORES
 from portal.forms import PortalForm
 from portal.models import Criterion, Review
 from portal.services.reviews import ScoreInput
+from portal.widgets import GovRadioInput, GovSubmitInput, GovTextArea
 
 NOT_SCORED = ""
 COMMENT_LIMIT = 5000

@@ -6,19 +6,19 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.domain.eligibility import NONE_OF_THESE, OUTSIDE_AREA, RoundRules, Step, WorksWith, purpose_key
 from portal.domain.organisations import IncomeBand, LegalForm
 from portal.forms import LEGAL_FORM_LABELS, PortalForm
+from portal.widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 LEGAL_FORM_HINTS = {
     LegalForm.UNCONSTITUTED.value: _l(

@@ -1,0 +1,151 @@
+"""The GOV.UK form widgets (govuk-frontend-wtf), each field's HTML kept for the parameters it was
+rendered from.
+
+A GOV.UK Frontend macro is a pure function of its parameters: the same parameters give the same
+HTML. Rendering one is slow for what it gives (GOV.UK radios with six choices take 0.65 ms, as
+long as twenty ordinary lines of a template), and forms repeat the same fields with the same
+parameters: every review of a round shows the same questions with the same score descriptors, most
+of them not yet scored. So each field's HTML is kept, in this process, under its template, the
+language and its parameters in full (value, choices, what is checked, errors): two fields get the
+same HTML only if they would have rendered it anyway. Nothing about the reader, the session or the
+data is read here; a CSRF token is not a GOV.UK widget and is never kept.
+
+Parameters of a kind that cannot be compared safely (anything but text, numbers, lists and
+dictionaries of them) are rendered each time, as govuk-frontend-wtf does. Text that is already
+HTML (``Markup``, a lazy translation) and plain text are told apart, since a template escapes only
+the second.
+
+Forms import these classes from here instead of from ``govuk_frontend_wtf.wtforms_widgets``
+(tests/test_architecture.py checks).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from flask import current_app
+from flask_babel import get_locale
+from govuk_frontend_wtf import wtforms_widgets as gov
+from markupsafe import Markup
+
+SIZE = 2048  # fields kept per process (a few KB each): the questions of many rounds, in every state
+
+_HTML, _LIST = object(), object()  # markers in a key: text that is already HTML; a list
+
+
+class _NotComparable(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+def _frozen(value: object) -> Hashable:
+    """``value`` as a key that is equal for two values only if a template renders them alike."""
+    if hasattr(value, "__html__"):  # Markup, a lazy translation: not escaped by the template
+        return (_HTML, str(value.__html__()))
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, bool | int | float):
+        return (type(value).__name__, value)  # True and 1 are equal keys, but not the same text
+    if isinstance(value, dict):
+        try:
+            return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+        except TypeError as error:  # keys that cannot be sorted
+            raise _NotComparable from error
+    if isinstance(value, list | tuple):
+        return (_LIST, tuple(_frozen(item) for item in value))
+    raise _NotComparable
+
+
+class KeptFields:
+    """Fields' HTML by (template, language, parameters), the least recently used dropped first."""
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def html(self, template: str, params: dict) -> Markup:
+        try:
+            key = (template, str(get_locale()), _frozen(params))
+        except _NotComparable:
+            return _render(template, params)
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None:
+                self._entries.move_to_end(key)
+        if kept is not None:
+            return Markup(kept)  # noqa: S704  # nosec B704 - rendered below by our own templates
+        html = _render(template, params)
+        with self._lock:
+            self._entries[key] = str(html)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return html
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _render(template: str, params: dict) -> Markup:
+    # The widget's template needs its parameters only: no request context, as govuk-frontend-wtf's
+    # render_template would build for every field.
+    return Markup(current_app.jinja_env.get_template(template).render(params=params))  # noqa: S704  # nosec B704
+
+
+def kept_fields() -> KeptFields:
+    """This app's kept fields (made on first use)."""
+    kept = current_app.extensions.get("kept_fields")
+    if kept is None:
+        kept = current_app.extensions.setdefault("kept_fields", KeptFields())
+    return kept
+
+
+class _Kept:
+    """Renders through ``kept_fields`` instead of govuk-frontend-wtf's ``render_template``."""
+
+    template: str
+
+    def render(self, params: dict) -> Markup:
+        return kept_fields().html(self.template, params)
+
+
+class GovCharacterCount(_Kept, gov.GovCharacterCount):
+    pass
+
+
+class GovCheckboxInput(_Kept, gov.GovCheckboxInput):
+    pass
+
+
+class GovCheckboxesInput(_Kept, gov.GovCheckboxesInput):
+    pass
+
+
+class GovFileInput(_Kept, gov.GovFileInput):
+    pass
+
+
+# Not kept: a password must never be part of a key held in memory (the widget hides the value,
+# but this keeps it so whatever the widget does).
+GovPasswordInput = gov.GovPasswordInput
+
+
+class GovRadioInput(_Kept, gov.GovRadioInput):
+    pass
+
+
+class GovSelect(_Kept, gov.GovSelect):
+    pass
+
+
+class GovSubmitInput(_Kept, gov.GovSubmitInput):
+    pass
+
+
+class GovTextArea(_Kept, gov.GovTextArea):
+    pass
+
+
+class GovTextInput(_Kept, gov.GovTextInput):
+    pass
