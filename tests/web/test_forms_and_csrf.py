@@ -70,3 +70,30 @@ def test_a_csrf_failure_on_a_prefixed_form_points_the_summary_at_its_first_field
         form = RowForm(prefix="eoi7-")
         assert not form.validate()
         assert form.error_list == [{"text": form.csrf_token.errors[0], "href": "#eoi7-member"}]
+
+
+def test_wtforms_own_messages_follow_the_language_of_each_request(app):  # noqa: ANN001
+    """WTForms' catalogue is read once per language (portal/forms.py), and each request still
+    gets its own language's messages."""
+    from flask_babel import force_locale
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    from portal.forms import PortalForm
+
+    class Named(PortalForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("Name", validators=[InputRequired()])
+
+    def message() -> str:
+        form = Named(formdata=None)
+        form.validate()
+        return str(form.name.errors[0])
+
+    with app.test_request_context("/", method="POST"):
+        assert message() == "This field is required."
+        with force_locale("pl"):
+            assert message() == "To pole jest wymagane."
+        assert message() == "This field is required."
