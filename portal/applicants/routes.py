@@ -12,7 +12,7 @@ from portal.domain.applications import stage_for
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Organisation, OrganisationMember
-from portal.services import applications, decisions, returns
+from portal.services import applications, returns
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicant")
 
@@ -20,20 +20,22 @@ bp = Blueprint("applicants", __name__, url_prefix="/applicant")
 @bp.route("/")
 @roles_required(Role.APPLICANT)
 def home():
-    organisations = db.session.scalars(
-        select(Organisation)
+    # The member's groups, each with whether it has returns to see; their applications, each with
+    # whether its round's decisions are out: two statements (and one for the groups' localities).
+    groups = db.session.execute(
+        select(Organisation, returns.any_for_group(Organisation.id))
         .join(OrganisationMember)
         .where(OrganisationMember.user_id == current_user.id)
         .options(selectinload(Organisation.localities))
         .order_by(Organisation.name)
     ).all()
+    organisations = [organisation for organisation, _ in groups]
     sent = applications.of_organisations([o.id for o in organisations])
-    released = decisions.released_round_ids({a.round_id for a in sent})
     return render_template(
         "applicants/home.html",
         organisations=organisations,
-        applications=[(a, stage_for(a.status, decisions_released=a.round_id in released)) for a in sent],
-        has_returns=returns.has_returns([o.id for o in organisations]),
+        applications=[(a, stage_for(a.status, decisions_released=released)) for a, released in sent],
+        has_returns=any(has for _, has in groups),
     )
 
 

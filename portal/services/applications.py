@@ -39,6 +39,7 @@ from portal.models import (
     DeadlineExtension,
     Locality,
     Organisation,
+    Panel,
     PlannedOutput,
     Round,
     StoredFile,
@@ -382,28 +383,30 @@ def states_of(application: Application) -> dict[Section, SectionState]:
 from portal.services.submissions import snapshot, submit_application  # noqa: E402, F401
 
 
-def of_organisations(organisation_ids: list[int]) -> list[Application]:
-    """Every application of these groups, newest first, for a group's own list: what the list shows
-    of each (title, reference, status, its round's title and its group's name), nothing more (the
-    rest of a long application, its round and its group are many columns a row)."""
+def of_organisations(organisation_ids: list[int]) -> list[tuple[Application, bool]]:
+    """Every application of these groups, newest first, for a group's own list, each with whether
+    its round's decisions have been released: what the list shows of each (title, reference,
+    status, its round's title and its group's name), nothing more (the rest of a long application,
+    its round and its group are many columns a row)."""
     if not organisation_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.organisation_id.in_(organisation_ids))
-            .options(
-                load_only(
-                    Application.round_id,
-                    Application.organisation_id,
-                    Application.title,
-                    Application.reference,
-                    Application.status,
-                    Application.created_at,
-                ),
-                joinedload(Application.round).load_only(Round.title),
-                joinedload(Application.organisation).load_only(Organisation.name),
-            )
-            .order_by(Application.created_at.desc(), Application.id.desc())
+    released = Panel.decisions_released_at.is_not(None)
+    rows = db.session.execute(
+        select(Application, released)
+        .outerjoin(Panel, Panel.round_id == Application.round_id)  # a round has one panel at most
+        .where(Application.organisation_id.in_(organisation_ids))
+        .options(
+            load_only(
+                Application.round_id,
+                Application.organisation_id,
+                Application.title,
+                Application.reference,
+                Application.status,
+                Application.created_at,
+            ),
+            joinedload(Application.round).load_only(Round.title),
+            joinedload(Application.organisation).load_only(Organisation.name),
         )
-    )
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).all()
+    return [(application, bool(is_released)) for application, is_released in rows]

@@ -397,17 +397,6 @@ def released_decision(application: Application) -> FundingDecision | None:
     return decision_on(application)
 
 
-def released_round_ids(round_ids: set[int]) -> set[int]:
-    """Which of these rounds have had their decisions released (one query, for lists)."""
-    if not round_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Panel.round_id).where(Panel.round_id.in_(round_ids), Panel.decisions_released_at.is_not(None))
-        )
-    )
-
-
 # --- the decisions page ------------------------------------------------------------------------
 
 

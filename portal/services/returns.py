@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.db import utcnow
@@ -137,27 +137,23 @@ def returns_of(organisation_ids: list[int]) -> list[OutputReturn]:
         return []
     return list(
         db.session.scalars(
-            _of_groups(select(OutputReturn), organisation_ids)
+            _of_groups(select(OutputReturn), Application.organisation_id.in_(organisation_ids))
             .options(joinedload(OutputReturn.award).joinedload(Award.application).joinedload(Application.organisation))
             .order_by(OutputReturn.due_on, OutputReturn.id)
         )
     )
 
 
-def has_returns(organisation_ids: list[int]) -> bool:
-    """Whether these groups have any return to see (``returns_of`` is not empty), in one lookup."""
-    if not organisation_ids:
-        return False
-    return db.session.scalar(_of_groups(select(OutputReturn.id), organisation_ids).limit(1)) is not None
+def any_for_group(organisation_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the group ``organisation_id`` (a column of a query over groups) has any return to
+    see (``returns_of`` is not empty): a column, so a group's page reads it with the group."""
+    return _of_groups(select(OutputReturn.id), Application.organisation_id == organisation_id).exists()
 
 
-def _of_groups(query, organisation_ids: list[int]):  # noqa: ANN001, ANN202 - a select of returns
-    """``query`` kept to the returns of these groups' live awards."""
-    return (
-        query.join(OutputReturn.award)
-        .join(Award.application)
-        .where(Application.organisation_id.in_(organisation_ids), Award.status.in_(LIVE_AWARDS))
-    )
+def _of_groups(query, groups: ColumnElement[bool]):  # noqa: ANN001, ANN202 - a select of returns
+    """``query`` kept to the returns of the live awards of the groups ``groups`` chooses (a
+    condition on ``Application.organisation_id``)."""
+    return query.join(OutputReturn.award).join(Award.application).where(groups, Award.status.in_(LIVE_AWARDS))
 
 
 def get_return(return_id: int) -> OutputReturn | None:
