@@ -343,8 +343,10 @@ class _Activities(_Handler):
 
 
 class _Outputs(_Handler):
+    # The work stream's few measures joined in; the plans in a second statement (joined too, they
+    # would multiply the rows by the measures).
     parts = (
-        joinedload(Application.work_stream).selectinload(WorkStream.measures),
+        joinedload(Application.work_stream).joinedload(WorkStream.measures),
         selectinload(Application.planned_outputs),
     )
 
