@@ -20,9 +20,9 @@ NOT_SCORED = ""
 COMMENT_LIMIT = 5000
 
 
-def _score_choices(criterion: Criterion) -> list[SelectChoice]:
+def _score_choices(criterion: Criterion, not_scored: str) -> list[SelectChoice]:
     return [SelectChoice(str(n), f"{n} – {text}") for n, text in zip(SCORES, criterion.descriptors, strict=True)] + [
-        SelectChoice(NOT_SCORED, _("Not scored"))
+        SelectChoice(NOT_SCORED, not_scored)
     ]
 
 
@@ -118,13 +118,16 @@ def build_review_form(criteria: list[Criterion]) -> type[ReviewForm]:
         pass
 
     BuiltReviewForm.criteria = list(criteria)
+    # The class is built for one request, in its language: its texts are translated once, here (a
+    # lazy text is translated again each time it is read, and a label is read three times).
+    not_scored, audiences = _("Not scored"), _audience_choices()
     for criterion in criteria:
         setattr(
             BuiltReviewForm,
             f"score_{criterion.id}",
             RadioField(
-                _l("Your score for %(title)s", title=criterion.title),
-                choices=_score_choices(criterion),
+                _("Your score for %(title)s", title=criterion.title),
+                choices=_score_choices(criterion, not_scored),
                 default=NOT_SCORED,
                 validate_choice=False,
                 widget=GovRadioInput(),
@@ -134,7 +137,7 @@ def build_review_form(criteria: list[Criterion]) -> type[ReviewForm]:
             BuiltReviewForm,
             f"comment_{criterion.id}",
             TextAreaField(
-                _l("Your comment on %(title)s (optional)", title=criterion.title),
+                _("Your comment on %(title)s (optional)", title=criterion.title),
                 widget=GovTextArea(),
                 validators=[Optional(), Length(max=COMMENT_LIMIT)],
             ),
@@ -143,8 +146,8 @@ def build_review_form(criteria: list[Criterion]) -> type[ReviewForm]:
             BuiltReviewForm,
             f"audience_{criterion.id}",
             RadioField(
-                _l("Who can read your comment on %(title)s?", title=criterion.title),
-                choices=_audience_choices(),
+                _("Who can read your comment on %(title)s?", title=criterion.title),
+                choices=audiences,
                 default=CommentAudience.PANEL_ONLY.value,
                 validate_choice=False,
                 widget=GovRadioInput(),

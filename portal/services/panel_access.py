@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 def review_of(user: User, review_id: int) -> Review | None:
     """The review with this id if it is ``user``'s own; else ``None`` (the route answers 404)."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(Review)
         .join(Review.member)
         .where(Review.id == review_id, PanelMember.user_id == user.id)
@@ -37,10 +37,12 @@ def review_of(user: User, review_id: int) -> Review | None:
             contains_eager(Review.member).joinedload(PanelMember.panel),
             selectinload(Review.scores),
             joinedload(Review.application).joinedload(Application.organisation),
-            joinedload(Review.application).joinedload(Application.round).selectinload(Round.criteria),
+            # The round's few criteria joined in (a statement fewer); the scores and the versions
+            # on their own (joined too, they would multiply the rows and the EOI's long answers).
+            joinedload(Review.application).joinedload(Application.round).joinedload(Round.criteria),
             joinedload(Review.application).selectinload(Application.versions),
         )
-    )
+    ).unique().first()
 
 
 def reviews_of(user: User) -> list[Review]:

@@ -436,3 +436,15 @@ def test_a_failed_security_check_keeps_the_scores_typed(client, db, scene):
     assert "Typed before lunch" in response.data.decode()
     assert checked(response.data, f"score_{criteria[2].id}") == ["4"]
     assert db.session.get(Review, scene["review"].id).scores == []
+
+
+def test_a_criterions_title_is_shown_as_text_in_the_questions_labels(client, db, scene):
+    """Officers write the criteria: a title is text, never markup, wherever the form repeats it
+    (the labels were once lazy translations, which Jinja does not escape)."""
+    criterion = scene["criteria"][0]
+    criterion.title = 'Reach <em>"new"</em> women'
+    db.session.commit()
+    html = client.get(scene["url"]).get_data(as_text=True)
+    assert "<em>" not in html
+    assert "Your score for Reach &lt;em&gt;&#34;new&#34;&lt;/em&gt; women" in html
+    assert "Your comment on Reach &lt;em&gt;&#34;new&#34;&lt;/em&gt; women (optional)" in html
