@@ -99,6 +99,21 @@ def test_a_cumulative_measure_asks_for_the_total_now(client, award, member):
     assert "running total of people on 1 October 2027" in text
 
 
+def test_a_measures_name_and_an_agreed_target_are_shown_as_text(client, award, member):
+    """Officers name the measures and groups write what they agreed: text, never markup, in the
+    questions of the return (they were once lazy translations, which Jinja does not escape)."""
+    output_return = first_return(award)
+    numeric, words = measure_ids(output_return)
+    targets = {t.measure_id: t for t in award.targets}
+    targets[numeric].measure.name = "People <em>reached</em>"
+    targets[words].description = "Stories <b>told</b>"
+    _db.session.commit()
+    html = client.get(f"/applicant/returns/{output_return.id}").get_data(as_text=True)
+    assert "<em>" not in html and "<b>" not in html
+    assert "People &lt;em&gt;reached&lt;/em&gt;: number achieved" in html
+    assert "What you agreed: Stories &lt;b&gt;told&lt;/b&gt;" in html
+
+
 def test_the_group_saves_a_draft_and_errors_keep_what_was_typed(client, award, member):
     output_return = first_return(award)
     url = f"/applicant/returns/{output_return.id}"
