@@ -11,9 +11,8 @@ same HTML only if they would have rendered it anyway. Nothing about the reader, 
 data is read here; a CSRF token is not a GOV.UK widget and is never kept.
 
 Parameters of a kind that cannot be compared safely (anything but text, numbers, lists and
-dictionaries of them) are rendered each time, as govuk-frontend-wtf does. Text that is already
-HTML (``Markup``, a lazy translation) and plain text are told apart, since a template escapes only
-the second.
+dictionaries of them) are rendered each time, as govuk-frontend-wtf does. A lazy translation is
+rendered as the text it is (escaped: see ``_prepared``); ``Markup`` as HTML.
 
 Forms import these classes from here instead of from ``govuk_frontend_wtf.wtforms_widgets``
 (tests/test_architecture.py checks).
@@ -27,6 +26,7 @@ from collections.abc import Hashable
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from govuk_frontend_wtf import wtforms_widgets as gov
 from markupsafe import Markup
 
@@ -35,26 +35,35 @@ SIZE = 2048  # fields kept per process (a few KB each): the questions of many ro
 _HTML, _LIST = object(), object()  # markers in a key: text that is already HTML; a list
 
 
-class _NotComparable(Exception):  # noqa: N818 - a signal, not an error
-    pass
+def _prepared(value: object) -> tuple[object, Hashable | None]:
+    """``value`` with every lazy translation made plain text, and a key for it that is equal for
+    two values only if a template renders them alike (``None``: not comparable, so not kept).
 
-
-def _frozen(value: object) -> Hashable:
-    """``value`` as a key that is equal for two values only if a template renders them alike."""
-    if hasattr(value, "__html__"):  # Markup, a lazy translation: not escaped by the template
-        return (_HTML, str(value.__html__()))
+    A lazy translation (a label, a hint) is text, but it tells Jinja it is HTML (``__html__``), so a
+    template would not escape it, nor the data put into it: an officer's "<em>" in a measure's name
+    would reach the page as markup. Here it becomes plain text, escaped like any other. ``Markup``
+    stays HTML, on purpose; the key tells the two apart, since a template escapes only text."""
+    if isinstance(value, Markup):
+        return value, (_HTML, str(value))
+    if isinstance(value, LazyString):
+        text = str(value)
+        return text, text
     if isinstance(value, str):
-        return value
+        return value, value
     if value is None or isinstance(value, bool | int | float):
-        return (type(value).__name__, value)  # True and 1 are equal keys, but not the same text
+        return value, (type(value).__name__, value)  # True and 1 are equal keys, but not the same text
     if isinstance(value, dict):
-        try:
-            return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
-        except TypeError as error:  # keys that cannot be sorted
-            raise _NotComparable from error
+        pairs = {name: _prepared(item) for name, item in value.items()}
+        plain = {name: v for name, (v, _) in pairs.items()}
+        keys = [(name, k) for name, (_, k) in pairs.items()]
+        if any(k is None for _, k in keys) or not all(isinstance(name, str) for name, _ in keys):
+            return plain, None
+        return plain, tuple(sorted(keys))
     if isinstance(value, list | tuple):
-        return (_LIST, tuple(_frozen(item) for item in value))
-    raise _NotComparable
+        pairs = [_prepared(item) for item in value]
+        keys = tuple(k for _, k in pairs)
+        return [v for v, _ in pairs], (None if None in keys else (_LIST, keys))
+    return value, None
 
 
 class KeptFields:
@@ -66,10 +75,10 @@ class KeptFields:
         self._lock = threading.Lock()
 
     def html(self, template: str, params: dict) -> Markup:
-        try:
-            key = (template, str(get_locale()), _frozen(params))
-        except _NotComparable:
+        params, frozen = _prepared(params)
+        if frozen is None:
             return _render(template, params)
+        key = (template, str(get_locale()), frozen)
         with self._lock:
             kept = self._entries.get(key)
             if kept is not None:

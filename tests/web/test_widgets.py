@@ -153,5 +153,25 @@ def test_the_least_recently_used_field_goes_first(app):  # noqa: ANN001
         kept.html(template, c)
         assert len(kept) == 2
         keys = [key[2] for key in kept._entries]
-        assert widgets._frozen(b) not in keys
-        assert widgets._frozen(a) in keys and widgets._frozen(c) in keys
+        key = lambda params: widgets._prepared(params)[1]  # noqa: E731
+        assert key(b) not in keys
+        assert key(a) in keys and key(c) in keys
+
+
+def test_a_lazy_translation_is_text_and_the_data_put_into_it_is_escaped(app):  # noqa: ANN001
+    """A lazy translation tells Jinja it is HTML; in a widget it is text (a label, a hint), so the
+    data put into it is escaped. Markup stays HTML."""
+    with app.test_request_context("/"):
+
+        class Scored(Form):
+            score = StringField(
+                _l("Your score for %(title)s", title="Reach <em>new</em> women"),
+                description=_l("About %(title)s", title="<b>this</b>"),
+                widget=widgets.GovTextInput(),
+            )
+
+        html = str(Scored().score())
+        assert "<em>" not in html and "<b>" not in html
+        assert "Your score for Reach &lt;em&gt;new&lt;/em&gt; women" in html
+        assert "About &lt;b&gt;this&lt;/b&gt;" in html
+        assert "<strong>kept</strong>" in str(Scored().score(params={"hint": {"html": Markup("<strong>kept</strong>")}}))
