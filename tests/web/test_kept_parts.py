@@ -173,3 +173,25 @@ def test_a_withdrawn_award_leaves_the_kept_register_at_once(client, login_as, db
     main = _main(client.get("/awards"))
     assert "2 grants, £6,000 in all." in visible_text(main)
     assert organisation not in main
+
+
+# --- what a kept part may hold ------------------------------------------------------------------
+
+
+def test_no_kept_part_holds_a_token_a_nonce_or_the_readers_name(client, login_as, programme):
+    """Kept parts are shared by everyone who may see the page: nothing of the session or the
+    reader may be in one (a CSRF token, the CSP nonce, who is signed in)."""
+    import pickle  # noqa: PLC0415
+
+    officer = login_as("officer", full_name="Odette Unique-Officer")
+    round_id = programme.round.id
+    for path in (f"/officers/dashboard?round={round_id}", f"/officers/rounds/{round_id}/moderation", "/awards"):
+        _main(client.get(path))
+    entries = figures_cache.the_cache("parts")._entries
+    assert len(entries) == 3
+    for _version, _at, kept in entries.values():
+        html, _title = pickle.loads(kept)  # noqa: S301 - this process's own
+        assert html.strip()
+        assert "csrf" not in html.lower()
+        assert "nonce" not in html
+        assert officer.full_name not in html and officer.email not in html
