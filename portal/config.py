@@ -99,8 +99,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "FIGURES_CACHE_SECONDS",
         60,
-        "How long a process keeps the figures of a whole round or work stream (programme dashboard, moderation) "
-        "when nothing has changed; any recorded change is seen at once. 0 works them out on every request.",
+        "How long a process keeps the figures of a whole round or work stream (programme dashboard, moderation, "
+        "the public register), and the parts of those pages rendered from them, when nothing has changed; any "
+        "recorded change is seen at once. 0 works them out and renders them on every request.",
         int,
     ),
     Setting("TRUST_PROXY", False, "Trust one reverse proxy's X-Forwarded-* headers.", bool),

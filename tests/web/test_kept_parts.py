@@ -5,6 +5,8 @@ and nobody is shown a part kept for another language or for a reader with other 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from flask import template_rendered
 from sqlalchemy import update
@@ -31,6 +33,17 @@ def _main(response) -> str:  # noqa: ANN001
 
 def _sign_out(client) -> None:  # noqa: ANN001
     client.post("/sign-out", data={"csrf_token": csrf_token_from(client.get("/").data)})
+
+
+@contextmanager
+def _templates_rendered(app):  # noqa: ANN001, ANN202
+    names: list[str] = []
+
+    def record(_app, template, context) -> None:  # noqa: ANN001
+        names.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        yield names
 
 
 def _statements(client, path: str) -> tuple[int, str]:  # noqa: ANN001
@@ -103,6 +116,18 @@ def test_an_administrator_gets_the_figures_without_the_officers_links(client, lo
     assert f"/officers/awards/{programme.first.id}" not in main
 
 
+def test_with_no_time_to_keep_them_the_parts_are_rendered_every_time(client, login_as, app, programme):
+    app.config["FIGURES_CACHE_SECONDS"] = 0
+    app.extensions.pop("parts_cache", None)
+    login_as("officer")
+    path = f"/officers/dashboard?round={programme.round.id}"
+    with _templates_rendered(app) as rendered:
+        _main(client.get(path))
+        _main(client.get(path))
+    assert rendered.count("officers/dashboard_part.html") == 2
+    assert len(figures_cache.the_cache("parts")) == 0
+
+
 # --- moderation -----------------------------------------------------------------------------------
 
 
@@ -118,9 +143,9 @@ def test_a_second_look_at_moderation_renders_nothing_again_and_shows_the_same(cl
     again_count, again = _statements(client, path)
     assert again == first
     assert f"{meeting.c.organisation.name}" in again
-    rendered = []
-    template_rendered.connect(lambda _app, template, context: rendered.append(template.name), client.application)
-    _main(client.get(path))
+    with _templates_rendered(client.application) as rendered:
+        _main(client.get(path))
+    assert "officers/moderation.html" in rendered  # the page around it is rendered each time
     assert "officers/moderation_part.html" not in rendered
     assert again_count <= first_count
 
