@@ -4,7 +4,6 @@ service checks the rules, the same for a group and for an officer entering a ret
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -131,28 +130,26 @@ def build_return_form(rows: list) -> type[ReturnForm]:  # noqa: ANN001
     class AwardReturnForm(ReturnForm):
         pass
 
-    # Built for one request: its texts are translated here, as plain text. (A lazy translation counts
-    # as HTML to Jinja, so a measure's name or an agreed target written with "<" would not be escaped.)
     for row in rows:
         when = _between(row)
         if row.is_numeric and row.is_cumulative:
-            label = _("%(measure)s: the total now", measure=row.name)
-            hint = _(
+            label = _l("%(measure)s: the total now", measure=row.name)
+            hint = _l(
                 "Give the running total of %(unit)s on %(end)s, counting everything since the grant started. %(target)s",
                 unit=row.unit,
                 end=uk_date(row.period_end),
                 target=_target_text(row),
             )
         elif row.is_numeric:
-            label = _("%(measure)s: number achieved %(when)s", measure=row.name, when=when)
-            hint = _(
+            label = _l("%(measure)s: number achieved %(when)s", measure=row.name, when=when)
+            hint = _l(
                 "Only the %(unit)s in this period, not a running total: we add the periods up. %(target)s",
                 unit=row.unit,
                 target=_target_text(row),
             )
         else:
             label = row.name
-            hint = _("Describe what you did %(when)s. %(target)s", when=when, target=_target_text(row))
+            hint = _l("Describe what you did %(when)s. %(target)s", when=when, target=_target_text(row))
         if row.is_numeric:
             field = IntegerField(
                 label,

@@ -101,7 +101,8 @@ def test_a_cumulative_measure_asks_for_the_total_now(client, award, member):
 
 def test_a_measures_name_and_an_agreed_target_are_shown_as_text(client, award, member):
     """Officers name the measures and groups write what they agreed: text, never markup, in the
-    questions of the return (they were once lazy translations, which Jinja does not escape)."""
+    questions of the return (their labels and hints are lazy translations, which Jinja takes for HTML:
+    portal/widgets.py renders them as text)."""
     output_return = first_return(award)
     numeric, words = measure_ids(output_return)
     targets = {t.measure_id: t for t in award.targets}
