@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, enum_column, utcnow
@@ -97,11 +97,16 @@ class Review(Base):
     ``ConflictDeclaration`` instead."""
 
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "member_id"),
+        # A member's queue counts and lists their reviews by state: with the state in the index,
+        # counting them reads the index alone (not a table page a review).
+        Index("ix_reviews_member_id_status", "member_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
     status: Mapped[ReviewStatus] = mapped_column(enum_column(ReviewStatus), default=ReviewStatus.NOT_STARTED)
     no_conflict_confirmed_at: Mapped[datetime | None]
     recommendation: Mapped[Recommendation | None] = mapped_column(enum_column(Recommendation))
