@@ -35,8 +35,9 @@ def get_review(review_id: int) -> Review:
 
 def _eoi(review: Review) -> tuple[dict, dict]:
     """What the group sent (the submitted version), and its recordings by id."""
-    application = review.application
-    content = application.versions[-1].content if application.versions else snapshot(application)
+    content = panel_access.submitted_content(review.application)
+    if content is None:
+        content = snapshot(review.application)
     return content, files.recordings_in(content)
 
 

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import (
     Application,
     ApplicationAnswer,
+    ApplicationVersion,
     ConflictDeclaration,
     Interest,
     Panel,
@@ -40,10 +41,10 @@ def _review_statement() -> Select:
             contains_eager(Review.member).joinedload(PanelMember.panel),
             selectinload(Review.scores),
             joinedload(Review.application).joinedload(Application.organisation),
-            # The round's few criteria joined in (a statement fewer); the scores and the versions
-            # on their own (joined too, they would multiply the rows and the EOI's long answers).
+            # The round's few criteria joined in (a statement fewer); the scores on their own
+            # (joined too, they would multiply the rows and the EOI's long answers). What the group
+            # sent is read on its own too: ``submitted_content``.
             joinedload(Review.application).joinedload(Application.round).joinedload(Round.criteria),
-            joinedload(Review.application).selectinload(Application.versions),
         )
     )
 
@@ -51,6 +52,23 @@ def _review_statement() -> Select:
 def review_of(user: User, review_id: int) -> Review | None:
     """The review with this id if it is ``user``'s own; else ``None`` (the route answers 404)."""
     return db.session.scalars(_review_statement(), {"review_id": review_id, "user_id": user.id}).unique().first()
+
+
+@functools.cache
+def _newest_version_statement() -> Select:
+    return (
+        select(ApplicationVersion.content)
+        .where(ApplicationVersion.application_id == bindparam("application_id"))
+        .order_by(ApplicationVersion.number.desc())
+        .limit(1)
+    )
+
+
+def submitted_content(application: Application) -> dict | None:
+    """What the group sent, as the panel scores it: the content of the EOI's newest submitted
+    version (``None``: never submitted). Only that version's content is read, not every version
+    as objects."""
+    return db.session.scalar(_newest_version_statement(), {"application_id": application.id})
 
 
 def reviews_of(user: User) -> list[Review]:

@@ -14,7 +14,7 @@ from portal.domain.panel import CommentAudience, ConflictKind
 from portal.domain.roles import Role
 from portal.domain.workflow import ApplicationStatus, ReviewStatus
 from portal.extensions import db as _db
-from portal.models import ConflictDeclaration, FilePurpose, Review
+from portal.models import ApplicationVersion, ConflictDeclaration, FilePurpose, Review
 from portal.services import applications as applications_service
 from portal.services import files
 from tests import factories
@@ -141,6 +141,28 @@ def test_the_home_page_lists_the_queue_with_progress_deadline_and_links(client, 
     assert f'href="/panel/rounds/{scene["round"].id}/moderation"' in html  # the meeting view, read only
     assert "The panel meeting for Community grants 2027: how the scores compare (read only)" in text
     assert 'href="/panel/interests"' in html
+
+
+def test_the_review_page_shows_what_the_group_last_sent(client, db, scene):
+    """The member scores the newest submitted version: not an earlier one, nor the group's live
+    row (which can change after submission, for example when an officer returns it for changes)."""
+    application = scene["application"]
+    first = application.versions[0]
+    db.session.add(
+        ApplicationVersion(
+            application=application,
+            number=2,
+            submitted_at=first.submitted_at,
+            submitted_by_id=first.submitted_by_id,
+            content={**first.content, "title": "Conversation cafe, sent again"},
+            sha256="0" * 64,
+        )
+    )
+    application.title = "Still being edited"
+    db.session.commit()
+
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", client.get(scene["url"]).data.decode(), re.S).group(1)
+    assert heading.strip() == "Conversation cafe, sent again"
 
 
 def test_the_home_page_says_when_nothing_is_assigned(client, login_as):
