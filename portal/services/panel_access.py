@@ -18,6 +18,7 @@ from portal.models import (
     ApplicationVersion,
     ConflictDeclaration,
     Interest,
+    Organisation,
     Panel,
     PanelMember,
     Review,
@@ -27,6 +28,11 @@ from portal.models import (
 
 if TYPE_CHECKING:
     from portal.services.moderation import EoiModeration
+
+
+_APPLICATION_SHOWN = (Application.reference, Application.status, Application.title, Application.round_id,
+                      Application.organisation_id, Application.work_stream_id, Application.lock_version)  # fmt: skip
+_ROUND_SHOWN = (Round.title, Round.status, Round.reference_prefix)
 
 
 @functools.cache
@@ -40,11 +46,14 @@ def _review_statement() -> Select:
         .options(
             contains_eager(Review.member).joinedload(PanelMember.panel),
             selectinload(Review.scores),
-            joinedload(Review.application).joinedload(Application.organisation),
             # The round's few criteria joined in (a statement fewer); the scores on their own
-            # (joined too, they would multiply the rows and the EOI's long answers). What the group
-            # sent is read on its own too: ``submitted_content``.
-            joinedload(Review.application).joinedload(Application.round).joinedload(Round.criteria),
+            # (joined too, they would multiply the rows). What the group sent is read on its own
+            # too (``submitted_content``), so the EOI's live answers, the group's details and the
+            # round's letter settings are left out of these rows (read if asked for).
+            joinedload(Review.application).load_only(*_APPLICATION_SHOWN).options(
+                joinedload(Application.organisation).load_only(Organisation.name),
+                joinedload(Application.round).load_only(*_ROUND_SHOWN).joinedload(Round.criteria),
+            ),
         )
     )
 
