@@ -4,6 +4,10 @@ reviews service checks what a submission needs."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
@@ -20,7 +24,7 @@ NOT_SCORED = ""
 COMMENT_LIMIT = 5000
 
 
-def _score_choices(criterion: Criterion, not_scored: str) -> list[SelectChoice]:
+def _score_choices(criterion: CriterionFields, not_scored: str) -> list[SelectChoice]:
     return [SelectChoice(str(n), f"{n} – {text}") for n, text in zip(SCORES, criterion.descriptors, strict=True)] + [
         SelectChoice(NOT_SCORED, not_scored)
     ]
@@ -37,15 +41,15 @@ def recommendation_choices() -> list[SelectChoice]:
 class ReviewForm(PortalForm):
     """The fields every review has; ``build_review_form`` adds each criterion's."""
 
-    criteria: list[Criterion] = []  # noqa: RUF012 - set on each built class
+    criteria: list[CriterionFields] = []  # noqa: RUF012 - set on each built class
 
-    def score_field(self, criterion: Criterion) -> RadioField:
+    def score_field(self, criterion: Criterion | CriterionFields) -> RadioField:
         return self[f"score_{criterion.id}"]
 
-    def comment_field(self, criterion: Criterion) -> TextAreaField:
+    def comment_field(self, criterion: Criterion | CriterionFields) -> TextAreaField:
         return self[f"comment_{criterion.id}"]
 
-    def audience_field(self, criterion: Criterion) -> RadioField:
+    def audience_field(self, criterion: Criterion | CriterionFields) -> RadioField:
         return self[f"audience_{criterion.id}"]
 
     @property
@@ -110,16 +114,38 @@ class ReviewForm(PortalForm):
         return valid
 
 
+@dataclass(frozen=True)
+class CriterionFields:
+    """What a criterion's fields are made from: its id (their names), title (their labels) and
+    score descriptors (the choices)."""
+
+    id: int
+    title: str
+    descriptors: tuple[str, ...]
+
+
 def build_review_form(criteria: list[Criterion]) -> type[ReviewForm]:
     """A form for these criteria, in this order; the recommendation and buttons come after them,
-    so the error summary lists problems in the order of the page."""
+    so the error summary lists problems in the order of the page.
+
+    A form class is a pure function of the language and what the criteria's fields are made from,
+    so one is kept per such pair (making one took a millisecond or more, on every look at a review):
+    each request still gets its own form from it. A criterion renamed or rewritten makes another."""
+    shown = tuple(CriterionFields(c.id, c.title, tuple(c.descriptors)) for c in criteria)
+    return _form_class(str(get_locale()), shown)
+
+
+@functools.lru_cache(maxsize=64)
+def _form_class(locale: str, criteria: tuple[CriterionFields, ...]) -> type[ReviewForm]:
+    """The form class for ``criteria``, its texts in ``locale`` (the request's language: the key
+    says which language the texts were translated into)."""
 
     class BuiltReviewForm(ReviewForm):
         pass
 
     BuiltReviewForm.criteria = list(criteria)
-    # The class is built for one request, in its language: its texts are translated once, here (a
-    # lazy text is translated again each time it is read, and a label is read three times).
+    # The texts are translated once, here (a lazy text is translated again each time it is read,
+    # and a label is read three times).
     not_scored, audiences = _("Not scored"), _audience_choices()
     for criterion in criteria:
         setattr(

@@ -9,12 +9,14 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 
 from portal.domain.panel import CommentAudience, ConflictKind
 from portal.domain.roles import Role
 from portal.domain.workflow import ApplicationStatus, ReviewStatus
 from portal.extensions import db as _db
 from portal.models import ApplicationVersion, ConflictDeclaration, FilePurpose, Review
+from portal.panel import review_forms
 from portal.services import applications as applications_service
 from portal.services import files
 from tests import factories
@@ -163,6 +165,30 @@ def test_the_review_page_shows_what_the_group_last_sent(client, db, scene):
 
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", client.get(scene["url"]).data.decode(), re.S).group(1)
     assert heading.strip() == "Conversation cafe, sent again"
+
+
+def test_a_form_class_is_kept_per_language_and_criteria_and_each_look_gets_its_own_form(app, db, scene):
+    criteria = scene["criteria"]
+    with app.test_request_context("/"):
+        kept = review_forms.build_review_form(criteria)
+        assert review_forms.build_review_form(criteria) is kept
+        first, second = kept(), kept()
+        first.score_field(criteria[0]).data = "4"
+        assert second.score_field(criteria[0]).data != "4"  # one look's answers are not another's
+        with force_locale("pl"):
+            assert review_forms.build_review_form(criteria) is not kept  # its texts are in English
+        criteria[0].title = "Reaching women new to the city"
+        renamed = review_forms.build_review_form(criteria)
+        assert renamed is not kept
+        assert renamed().score_field(criteria[0]).label.text == "Your score for Reaching women new to the city"
+
+
+def test_a_renamed_question_shows_its_new_title_on_the_review_form(client, db, scene):
+    client.get(scene["url"])  # the form for the questions as they were
+    scene["criteria"][0].title = "Reaching women new to the city"
+    db.session.commit()
+    text = visible_text(client.get(scene["url"]).data)
+    assert "Your score for Reaching women new to the city" in text
 
 
 def test_the_home_page_says_when_nothing_is_assigned(client, login_as):
