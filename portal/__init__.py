@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from portal import cli, errors, mail, security, web_sessions
+    from portal import cli, errors, mail, read_only_requests, security, web_sessions
     from portal.db import render_migration_item
     from portal.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web_sessions.init_app(app)
     security.init_app(app)
     mail.init_app(app)
+    read_only_requests.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
