@@ -50,7 +50,9 @@ def _review_statement() -> Select:
             # (joined too, they would multiply the rows). What the group sent is read on its own
             # too (``submitted_content``), so the EOI's live answers, the group's details and the
             # round's letter settings are left out of these rows (read if asked for).
-            joinedload(Review.application).load_only(*_APPLICATION_SHOWN).options(
+            joinedload(Review.application)
+            .load_only(*_APPLICATION_SHOWN)
+            .options(
                 joinedload(Application.organisation).load_only(Organisation.name),
                 joinedload(Application.round).load_only(*_ROUND_SHOWN).joinedload(Round.criteria),
             ),

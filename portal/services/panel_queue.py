@@ -130,9 +130,17 @@ def _page_statement(submitted: tuple[bool, ...]) -> Select:
     parts = []
     for index, done in enumerate(submitted):
         part = (
-            select(Review.id, literal(index, Integer).label("run"), Review.status,
-                   Review.no_conflict_confirmed_at.is_not(None).label("confirmed"), Application.round_id,
-                   Application.reference, Application.title, Application.organisation_id, Application.work_stream_id)
+            select(
+                Review.id,
+                literal(index, Integer).label("run"),
+                Review.status,
+                Review.no_conflict_confirmed_at.is_not(None).label("confirmed"),
+                Application.round_id,
+                Application.reference,
+                Application.title,
+                Application.organisation_id,
+                Application.work_stream_id,
+            )
             .join(Review.application)
             .where(
                 Review.member_id == bindparam(f"member_{index}"),
