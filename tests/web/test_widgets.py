@@ -5,6 +5,8 @@ compared safely are rendered each time."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pytest
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -25,6 +27,7 @@ from wtforms import (
 )
 
 from portal import widgets
+from portal.domain.roles import Role
 from portal.widgets import KeptFields, kept_fields
 
 CHOICES = [
@@ -175,3 +178,15 @@ def test_a_lazy_translation_is_text_and_the_data_put_into_it_is_escaped(app):  #
         assert "Your score for Reach &lt;em&gt;new&lt;/em&gt; women" in html
         assert "About &lt;b&gt;this&lt;/b&gt;" in html
         assert "<strong>kept</strong>" in str(Scored().score(params={"hint": {"html": Markup("<strong>kept</strong>")}}))
+
+
+def test_a_key_follows_the_order_of_a_dictionary_and_derived_kinds_count_as_their_own():
+    """Attributes are written in their dictionary's order, so two orders are two fields; an ordered
+    dictionary, a tuple or an enum's value is kept as a dict, a list or text would be."""
+    key = lambda value: widgets._prepared(value)[1]  # noqa: E731
+    assert key({"a": "1", "b": "2"}) != key({"b": "2", "a": "1"})
+    assert key(OrderedDict(a="1", b=[True, 2])) == key({"a": "1", "b": [True, 2]})
+    assert key(("x", 1)) == key(["x", 1])
+    assert key(Role.OFFICER) == key(str(Role.OFFICER))
+    assert key([True]) != key([1])  # the same key would give "1" where "True" was written
+    assert key({"a": object()}) is None and key({1: "a"}) is None
