@@ -239,3 +239,29 @@ def test_numbers_are_written_the_way_the_language_writes_them_however_often_they
             assert render_template_string(page) == "12,345|1,234.5|7.00"
             with force_locale("pl"):
                 assert render_template_string(page) == "12\xa0345|1\xa0234,5|7,00"
+
+
+def test_moments_are_written_in_the_language_and_time_zone_of_the_moment_however_often_they_recur(app):
+    """``uk_datetime`` and ``uk_date`` keep the text of each moment they write, per language and
+    time zone: the same moment in another language, or with the portal's zone changed, is right."""
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale, refresh
+
+    from portal.templating import uk_date, uk_datetime
+
+    summer, winter = datetime(2026, 5, 12, 16, 0, tzinfo=UTC), datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    with app.test_request_context("/"):
+        for _ in range(2):  # the second time from what was kept
+            assert uk_datetime(summer) == "12 May 2026 at 5:00pm"  # British Summer Time
+            assert uk_datetime(winter) == "1 December 2026 at 9:30am"
+            assert uk_date(summer) == "12 May 2026" and uk_date(None) == "" and uk_datetime(None) == ""
+            with force_locale("pl"):
+                assert uk_datetime(summer) == "12 maja 2026 17:00" and uk_date(summer) == "12 maja 2026"
+    zone, app.config["TIMEZONE"] = app.config["TIMEZONE"], "America/New_York"
+    try:
+        with app.test_request_context("/"):
+            refresh()
+            assert uk_datetime(summer) == "12 May 2026 at 12:00pm"
+    finally:
+        app.config["TIMEZONE"] = zone
