@@ -1,5 +1,6 @@
 """Pages under load: the portal under gunicorn, loaded by wrk for a fixed time, page by page, with
-the floor (the base layout from a fixed context) measured the same way in the same run."""
+the floor (the base layout from a fixed context) measured the same way in the same run, before
+the first page and after each."""
 
 from __future__ import annotations
 
@@ -61,33 +62,40 @@ def wrk(url: str, cookie: str, load: Load) -> dict:
     raise RuntimeError(f"wrk gave no figures for {url}:\n{done.stdout}\n{done.stderr}")
 
 
+def _load(base: str, name: str, path: str, cookie: str, load: Load) -> dict:
+    """Check the page answers 200 as this reader, then load it with wrk; its figures."""
+    check = Browser(base)
+    check.session.headers["Cookie"] = cookie
+    response = check.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{name}: {path} answered {response.status_code} (to {response.headers.get('Location')})")
+    figures = wrk(base + path, cookie, load)
+    if not figures["requests"]:  # not one answer in the time (a busy machine): once more, for longer
+        figures = wrk(base + path, cookie, replace(load, duration=load.duration * 5))
+    figures.update(path=path, heading=heading(response.text), bytes=len(response.content))
+    time.sleep(0.2)
+    return figures
+
+
+def _mean(values: list[float | None]) -> float | None:
+    return None if not values or None in values else sum(values) / len(values)
+
+
 def measure(base: str, targets: dict, load: Load) -> dict:
-    """Load the floor, every page, then the floor again, on the portal served at ``base``."""
+    """Load the floor, then each page followed by the floor again, on the portal served at
+    ``base``. Each page is compared with the floor measured just before and just after it (its
+    ``floor_rps``): a machine that speeds up or slows down over the run moves both alike."""
     cookies = {None: ""}
     for role, account in targets["accounts"].items():
         browser = Browser(base)
         browser.sign_in(account["email"], account["password"], totp=account.get("totp"))
         cookies[role] = browser.cookie_header()
+    floors = [_load(base, "floor", FLOOR_PATH, cookies["applicant"], load)]
     pages = {}
-    plan = [("floor_start", "applicant", FLOOR_PATH)] + [(n, r, targets["paths"][n]) for n, r, _ in PAGES]
-    plan.append(("floor_end", "applicant", FLOOR_PATH))
-    for name, role, path in plan:
-        check = Browser(base)
-        check.session.headers["Cookie"] = cookies[role]
-        response = check.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(
-                f"{name}: {path} answered {response.status_code} (to {response.headers.get('Location')})"
-            )
-        figures = wrk(base + path, cookies[role], load)
-        if not figures["requests"]:  # not one answer in the time (a busy machine): once more, for longer
-            figures = wrk(base + path, cookies[role], replace(load, duration=load.duration * 5))
-        figures.update(path=path, heading=heading(response.text), bytes=len(response.content))
-        pages[name] = figures
-        time.sleep(0.2)
-    ends = (pages["floor_start"], pages["floor_end"])
-    floor = {
-        key: None if None in (ends[0][key], ends[1][key]) else (ends[0][key] + ends[1][key]) / 2
-        for key in ("rps", "p50_ms", "p95_ms", "p99_ms")
-    }
+    for name, role, _label in PAGES:
+        pages[name] = _load(base, name, targets["paths"][name], cookies[role], load)
+        floors.append(_load(base, "floor", FLOOR_PATH, cookies["applicant"], load))
+        pages[name]["floor_rps"] = _mean([floors[-2]["rps"], floors[-1]["rps"]])
+    floor = {key: _mean([run[key] for run in floors]) for key in ("rps", "p50_ms", "p95_ms", "p99_ms")}
+    floor["runs"] = floors
     return {"floor": floor, "pages": pages}

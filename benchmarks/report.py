@@ -68,6 +68,11 @@ def machine() -> dict:
     }
 
 
+def _floor_note(page: dict) -> str:
+    floor = page.get("floor_rps")
+    return "" if floor is None else f"floor beside it: {floor:.0f} req/s"
+
+
 def figures(results: dict) -> list[Figure]:
     """Every figure of the issue, with its goal (no value where a benchmark failed)."""
     out: list[Figure] = []
@@ -81,7 +86,14 @@ def figures(results: dict) -> list[Figure]:
         out += [
             Figure(f"{name} req/s", page.get("rps"), "req/s", note=label),
             Figure(f"{name} p50/p95/p99", page.get("p95_ms"), "ms (p95)", note=_percentiles(page)),
-            Figure(f"{name} ratio to floor", _ratio(page.get("rps"), floor), "x", ">= 0.5"),
+            # Against the floor loaded just before and after the page (older results: the run's floor).
+            Figure(
+                f"{name} ratio to floor",
+                _ratio(page.get("rps"), page.get("floor_rps", floor)),
+                "x",
+                ">= 0.5",
+                note=_floor_note(page),
+            ),
             Figure(f"{name} p95 large/small", _ratio(page.get("p95_ms"), base.get("p95_ms")), "x", "<= 2"),
             Figure(f"{name} responses not 200", bad, "", "== 0"),
         ]

@@ -96,6 +96,14 @@ def test_the_benchmarks_run_at_the_tiny_size_and_report_every_figure(tmp_path):
     for name, _, _ in PAGES:
         page = results["pages"]["large"]["pages"][name]
         assert page["not_200"] == 0 and page["heading"], (name, page)
+    # The floor is loaded before the first page and after each; a page is compared with its neighbours.
+    large = results["pages"]["large"]
+    assert len(large["floor"]["runs"]) == len(PAGES) + 1
+    assert all(run["path"] == "/_benchmark/floor" for run in large["floor"]["runs"])
+    first = large["pages"][PAGES[0][0]]
+    around = [run["rps"] for run in large["floor"]["runs"][:2]]
+    assert first["floor_rps"] == pytest.approx(sum(around) / 2)
+    assert figures[f"{PAGES[0][0]} ratio to floor"]["value"] == pytest.approx(first["rps"] / first["floor_rps"], abs=0.01)
     assert results["data"]["small"]["counts"]["eois"] == 60
 
     table = markdown.read_text()
