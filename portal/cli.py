@@ -58,6 +58,16 @@ def init_app(app: Flask) -> None:
 
         click.echo(f"Sent {deliver_outbox(limit=1000)} e-mail(s).")
 
+    @app.cli.command("reseal-two-factor")
+    def reseal_two_factor_command() -> None:
+        """Encrypt every two-factor secret again with the first of PORTAL_TWO_FACTOR_KEYS (after a new
+        key was put first), so that the older keys can then be taken out."""
+        from portal.services.two_factor import reseal_all
+
+        count = reseal_all()
+        db.session.commit()
+        click.echo(f"Encrypted {count} two-factor secret(s) again with the first key.")
+
     from portal import letters_cli  # rq-worker, run-letter-batch
 
     letters_cli.init_app(app)

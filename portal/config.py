@@ -6,6 +6,8 @@ configuration table and the code cannot drift apart (a test compares them).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,12 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", "development, test or production; production refuses unsafe defaults."),
     Setting("SECRET_KEY", None, "Signs sessions and tokens. Required outside development and tests."),
+    Setting(
+        "TWO_FACTOR_KEYS",
+        None,
+        "Keys that encrypt two-factor secrets in the database (Fernet keys, comma-separated: the first "
+        "encrypts, any opens). Required outside development and tests.",
+    ),
     Setting(
         "DATABASE_URL",
         None,
@@ -133,6 +141,35 @@ def _coerce(setting: Setting, raw: str) -> Any:
     return raw
 
 
+# Development and tests only: a fixed key, so that a local database keeps working across restarts.
+DEVELOPMENT_TWO_FACTOR_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"dev-only-not-secret").digest()).decode()
+
+
+def _two_factor_keys(raw: str | list[str] | tuple[str, ...] | None, env: str) -> tuple[str, ...]:
+    """The keys that seal two-factor secrets, the one that seals first; each checked to be a Fernet
+    key (32 bytes, URL-safe base64), so a mistyped key stops the portal starting, not a sign-in."""
+    from cryptography.fernet import Fernet
+
+    keys = [k.strip() for k in raw.split(",")] if isinstance(raw, str) else list(raw or [])
+    keys = [k for k in keys if k]
+    if not keys:
+        if env == "production":
+            raise ConfigError(
+                "PORTAL_TWO_FACTOR_KEYS is not set: the portal will not start in production without a key "
+                "for two-factor secrets (generate one with: python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())')."
+            )
+        return (DEVELOPMENT_TWO_FACTOR_KEY,)
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigError(
+                f"PORTAL_TWO_FACTOR_KEYS: key {number} is not a Fernet key (32 bytes in URL-safe base64)."
+            ) from None
+    return tuple(keys)
+
+
 def load_config(
     instance_path: str | os.PathLike[str],
     overrides: dict[str, Any] | None = None,
@@ -179,6 +216,8 @@ def finalise(values: dict[str, Any], instance: Path) -> dict[str, Any]:
         values["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105 - development and tests only
     elif env == "production" and len(str(values["SECRET_KEY"])) < 32:
         raise ConfigError("PORTAL_SECRET_KEY is too short: use at least 32 random characters.")
+
+    values["TWO_FACTOR_KEYS"] = _two_factor_keys(values.get("TWO_FACTOR_KEYS"), env)
 
     if not values.get("DATABASE_URL"):
         values["DATABASE_URL"] = f"sqlite:///{instance / 'portal.db'}"

@@ -1,4 +1,5 @@
-"""The declarative base, constraint naming convention, time helpers and the Money type."""
+"""The declarative base, constraint naming convention, time helpers, the Money type and the Sealed
+type (text encrypted at rest)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, event, text
+from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -58,6 +59,36 @@ class Money(TypeDecorator[Decimal]):
         return Decimal(value).quantize(Decimal("0.01"))
 
 
+class Sealed(TypeDecorator[str]):
+    """Text kept encrypted in the database, for a secret the portal must read back (a two-factor
+    secret; passwords and codes are hashed instead). Python sees the plain text; the column holds a
+    Fernet token made with the app's first ``TWO_FACTOR_KEYS`` key, and any of its keys opens one.
+    A token no key opens raises ``cryptography.fernet.InvalidToken``: it fails closed, never as if
+    there were no secret."""
+
+    impl = String(255)  # a 32-character secret makes a 140-character token
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        return None if value is None else _sealer().encrypt(value.encode()).decode()
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        return None if value is None else _sealer().decrypt(value.encode()).decode()
+
+
+def sealer_for(keys: tuple[str, ...]):  # noqa: ANN201 - a MultiFernet
+    """The Fernet keys as one: the first encrypts, any decrypts."""
+    from cryptography.fernet import Fernet, MultiFernet
+
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def _sealer():  # noqa: ANN202
+    from flask import current_app
+
+    return current_app.extensions["sealer"]
+
+
 class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
@@ -86,6 +117,8 @@ def render_migration_item(type_, obj, autogen_context):  # noqa: ANN001, ANN201
             return "sa.DateTime(timezone=True)"
         if isinstance(obj, Money):
             return "sa.Numeric(precision=12, scale=2)"
+        if isinstance(obj, Sealed):
+            return "sa.String(length=255)"
     return False
 
 

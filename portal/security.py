@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
+from portal.db import sealer_for
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -31,6 +33,7 @@ def is_safe_next(target: str | None) -> bool:
 
 def init_app(app: Flask) -> None:
     production = app.config["ENV"] == "production"
+    app.extensions["sealer"] = sealer_for(app.config["TWO_FACTOR_KEYS"])  # portal.db.Sealed columns
 
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -250,6 +250,7 @@ AUDIT_ACTIONS = {
     "user.two_factor_enrolled": N_("Two-factor sign-in set up"),
     "user.two_factor_disabled": N_("Two-factor sign-in turned off"),
     "user.two_factor_reset": N_("Two-factor sign-in reset by an administrator"),
+    "user.two_factor_resealed": N_("Two-factor secrets encrypted again after a change of encryption"),
     "user.recovery_code_used": N_("Recovery code used to sign in"),
     "user.recovery_codes_replaced": N_("New recovery codes made"),
 }

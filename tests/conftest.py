@@ -237,10 +237,14 @@ def _engine_options(database_url: str) -> dict:
     return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"options": options}}}
 
 
+TEST_TWO_FACTOR_KEY = "dGVzdC10d28tZmFjdG9yLWtleS0zMi1ieXRlcy0hISE="  # 32 bytes: a Fernet key
+
+
 def make_test_config(database_url: str, tmp: Path, **overrides: object) -> dict:
     return {
         "ENV": "test",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "TWO_FACTOR_KEYS": TEST_TWO_FACTOR_KEY,
         "DATABASE_URL": database_url,
         "STORAGE_PATH": str(tmp / "files"),
         "INSTANCE_PATH": str(tmp / "instance"),

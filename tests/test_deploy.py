@@ -89,6 +89,7 @@ def test_compose_services_share_postgres_redis_and_the_files_and_trust_only_the_
         assert "@postgres:5432/" in environment["PORTAL_DATABASE_URL"], name
         assert environment["PORTAL_REDIS_URL"].startswith("redis://redis:6379/"), name
         assert environment["PORTAL_SECRET_KEY"].startswith("${"), "secrets come from .env, never the file"
+        assert environment["PORTAL_TWO_FACTOR_KEYS"].startswith("${"), "secrets come from .env, never the file"
         assert "files:/var/lib/portal/files" in SERVICES[name]["volumes"], name
     assert SERVICES["web"]["environment"]["PORTAL_TRUST_PROXY"] == "true"
     assert "ports" not in SERVICES["web"], "gunicorn is reached through the proxy only"

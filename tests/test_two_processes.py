@@ -32,7 +32,7 @@ from portal import create_app
 from portal.domain.roles import Role
 from portal.extensions import db
 from tests import factories
-from tests.conftest import DEFAULT_PASSWORD
+from tests.conftest import DEFAULT_PASSWORD, TEST_TWO_FACTOR_KEY
 from tests.helpers import csrf_token_from, page_title, visible_text
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -159,6 +159,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator
     settings = {
         "PORTAL_ENV": "production",
         "PORTAL_SECRET_KEY": SECRET_KEY,
+        "PORTAL_TWO_FACTOR_KEYS": TEST_TWO_FACTOR_KEY,
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_REDIS_URL": redis_url,
         "PORTAL_STORAGE_PATH": str(tmp / "files"),

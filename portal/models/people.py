@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, enum_column, utcnow
+from portal.db import Base, Sealed, enum_column, utcnow
 from portal.domain.organisations import IncomeBand, LegalForm, MembershipRole
 from portal.domain.roles import Role
 
@@ -30,9 +30,9 @@ class User(Base):
     # Self-service sign-ups prove they own the address by following an e-mailed link; accounts
     # made by an officer or a command are confirmed when made.
     email_confirmed_at: Mapped[datetime | None]
-    # Two-factor sign-in (TOTP). The base32 secret is held as text: anyone who can read the
-    # database can make codes for every enrolled user (see docs/security-notes/auth.md).
-    two_factor_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP). The base32 secret is encrypted in the database with the
+    # ``TWO_FACTOR_KEYS`` (portal.db.Sealed): a copy of the database alone makes no codes.
+    two_factor_secret: Mapped[str | None] = mapped_column(Sealed())
     two_factor_enabled_at: Mapped[datetime | None]
     # The time step of the last code accepted: a code is never accepted twice.
     two_factor_last_step: Mapped[int | None]

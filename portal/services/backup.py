@@ -26,10 +26,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Table, func, select, text
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Table, bindparam, func, select, text, type_coerce
 from sqlalchemy.engine import Connection
 
-from portal.db import Base
+from portal.db import Base, Sealed
 from portal.storage import KEY_PATTERN, LocalStorage, S3Storage, Storage, StorageError
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,18 @@ def _decoder(column) -> Any:  # noqa: ANN001
     return None
 
 
+def _raw(table: Table) -> dict[str, Any]:
+    """The sealed columns (``portal.db.Sealed``) as the database holds them: a backup keeps a
+    two-factor secret encrypted, and restoring it writes the same token back (the restored portal
+    needs a key that opens it, as the original did)."""
+    return {c.name: c.type.impl for c in table.columns if isinstance(c.type, Sealed)}
+
+
 def _rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns) or list(table.columns)
-    for row in conn.execute(select(table).order_by(*order)).mappings():
+    raw = _raw(table)
+    columns = [type_coerce(c, raw[c.name]).label(c.name) if c.name in raw else c for c in table.columns]
+    for row in conn.execute(select(*columns).order_by(*order)).mappings():
         yield dict(row)
 
 
@@ -222,6 +231,8 @@ def restore_backup(conn: Connection, storage: Storage, folder: Path) -> dict[str
         raise BackupError(f"the database is not empty ({', '.join(busy[:5])} hold rows): restore into a new one")
     for table in known:
         decoders = {c.name: d for c in table.columns if (d := _decoder(c)) is not None}
+        raw = _raw(table)
+        insert = table.insert().values({n: bindparam(n, type_=kind) for n, kind in raw.items()}) if raw else table.insert()
         batch: list[dict[str, Any]] = []
         with (folder / "tables" / f"{table.name}.jsonl").open(encoding="utf-8") as rows:
             for line in rows:
@@ -231,10 +242,10 @@ def restore_backup(conn: Connection, storage: Storage, folder: Path) -> dict[str
                         row[name] = decode(row[name])
                 batch.append(row)
                 if len(batch) >= BATCH:
-                    conn.execute(table.insert(), batch)
+                    conn.execute(insert, batch)
                     batch = []
         if batch:
-            conn.execute(table.insert(), batch)
+            conn.execute(insert, batch)
     if conn.dialect.name == "postgresql":
         _reset_sequences(conn, known)
     for key in manifest["files"]:

@@ -11,6 +11,7 @@ import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from portal.db import utcnow
 from portal.domain import two_factor as rules
@@ -151,3 +152,15 @@ def reset(user: User, *, by: User, now: datetime | None = None) -> None:
     _clear(user)
     end_all_sessions(user, reason="two_factor_reset", now=now)
     audit.record("user.two_factor_reset", user, by=by, now=now)
+
+
+def reseal_all(*, by: User | None = None, now: datetime | None = None) -> int:
+    """Encrypt every enrolled person's secret again with the first of the ``TWO_FACTOR_KEYS``
+    (after a new key was put first), so that the old keys can be taken out; how many. The secrets
+    themselves do not change: nobody has to set up their app again."""
+    users = list(db.session.scalars(select(User).where(User.two_factor_secret.is_not(None)).order_by(User.id)))
+    for user in users:
+        flag_modified(user, "two_factor_secret")  # the same text, written again: sealed with the first key
+    db.session.flush()
+    audit.record("user.two_factor_resealed", None, by=by, after={"accounts": len(users)}, now=now or utcnow())
+    return len(users)

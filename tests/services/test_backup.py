@@ -192,3 +192,24 @@ def test_files_go_back_under_their_own_keys_in_a_bucket_too():
     assert storage.read(key) == samples.PDF
     with pytest.raises(backup.BackupError, match="unexpected storage key"):
         backup._put(storage, "../outside", b"x")
+
+
+def test_a_two_factor_secret_stays_encrypted_in_the_backup_and_works_after_restoring(small, elsewhere, make_user, tmp_path):
+    from portal.models import User
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    user = make_user(email="two.factor@example.org")
+    user.two_factor_secret = secret
+    _db.session.commit()
+    with _db.engine.connect() as source:
+        stored = source.execute(text("SELECT two_factor_secret FROM users WHERE id = :id"), {"id": user.id}).scalar()
+    folder = tmp_path / "backup"
+    assert small.test_cli_runner().invoke(args=["backup", "--output", str(folder)]).exit_code == 0
+    users = (folder / "tables" / "users.jsonl").read_text()
+    assert secret not in users and stored in users  # the token as the database held it
+    assert restore_into(elsewhere, folder).exit_code == 0
+    with elsewhere.app_context():
+        with _db.engine.connect() as target:
+            query = text("SELECT two_factor_secret FROM users WHERE id = :id")
+            assert target.execute(query, {"id": user.id}).scalar() == stored  # not encrypted twice
+        assert _db.session.get(User, user.id).two_factor_secret == secret

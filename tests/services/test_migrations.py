@@ -92,3 +92,39 @@ def test_reviews_already_submitted_get_their_weighted_total_when_the_column_is_a
             assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_two_factor_secrets_already_there_are_encrypted_and_decrypted_again_going_back(tmp_path):  # noqa: ANN001
+    """Migration 5d2a8c4e9b17: a secret kept as plain text before it is encrypted with the app's
+    key by the upgrade (and reads back through the model), and plain text again after a downgrade;
+    accounts without one keep none."""
+    from cryptography.fernet import Fernet
+
+    from portal.models import User
+    from tests import factories
+    from tests.conftest import TEST_TWO_FACTOR_KEY
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    scratch = create_app(make_test_config(_scratch_url(tmp_path), tmp_path))
+    with scratch.app_context():
+        upgrade()
+        enrolled, without = factories.make_user(email="enrolled@example.org"), factories.make_user()
+        ids = (enrolled.id, without.id)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="3c9e1f0a7b42")
+        raw = text("SELECT two_factor_secret FROM users WHERE id = :id")
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE users SET two_factor_secret = :s WHERE id = :id"), {"s": secret, "id": ids[0]})
+        upgrade()
+        with db.engine.connect() as conn:
+            token = conn.execute(raw, {"id": ids[0]}).scalar()
+            assert conn.execute(raw, {"id": ids[1]}).scalar() is None
+        assert secret not in token and Fernet(TEST_TWO_FACTOR_KEY).decrypt(token.encode()).decode() == secret
+        assert db.session.get(User, ids[0]).two_factor_secret == secret
+        db.session.remove()
+        downgrade(revision="3c9e1f0a7b42")
+        with db.engine.connect() as conn:
+            assert conn.execute(raw, {"id": ids[0]}).scalar() == secret
+        db.session.remove()
+        db.engine.dispose()

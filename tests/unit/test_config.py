@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from portal.config import ConfigError, load_config
+from portal.config import DEVELOPMENT_TWO_FACTOR_KEY, ConfigError, load_config
+
+KEY, OLD_KEY = "dGVzdC10d28tZmFjdG9yLWtleS0zMi1ieXRlcy0hISE=", "b2xkLXR3by1mYWN0b3Ita2V5LTMyLWJ5dGVzLSEhISE="
+KEYS = {"PORTAL_TWO_FACTOR_KEYS": KEY}
 
 
 def test_development_defaults_to_sqlite_and_files_in_instance(tmp_path):
@@ -37,7 +40,7 @@ def test_production_refuses_a_short_secret(tmp_path):
 
 
 def test_production_with_a_secret_has_secure_cookies(tmp_path):
-    config = load_config(tmp_path, environ={"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 40})
+    config = load_config(tmp_path, environ={"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 40, **KEYS})
     assert config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -74,3 +77,17 @@ def test_an_unknown_environment_name_is_refused(tmp_path):
 def test_an_unknown_mail_backend_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="PORTAL_MAIL_BACKEND"):
         create_app({"ENV": "test", "INSTANCE_PATH": str(tmp_path), "MAIL_BACKEND": "pigeon"})
+
+
+def test_production_without_two_factor_keys_refuses_to_start_and_says_how_to_make_one(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path, environ={"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 40})
+    assert "PORTAL_TWO_FACTOR_KEYS is not set" in str(error.value) and "Fernet.generate_key()" in str(error.value)
+
+
+def test_two_factor_keys_are_a_list_checked_when_the_portal_starts(tmp_path):
+    assert load_config(tmp_path, environ={})["TWO_FACTOR_KEYS"] == (DEVELOPMENT_TWO_FACTOR_KEY,)
+    keys = load_config(tmp_path, environ={"PORTAL_TWO_FACTOR_KEYS": f" {KEY} , {OLD_KEY} "})["TWO_FACTOR_KEYS"]
+    assert keys == (KEY, OLD_KEY)
+    with pytest.raises(ConfigError, match="key 2 is not a Fernet key"):
+        load_config(tmp_path, environ={"PORTAL_TWO_FACTOR_KEYS": f"{KEY},not-a-key"})
