@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 
 import click
+from cryptography.fernet import InvalidToken
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -59,12 +60,27 @@ def init_app(app: Flask) -> None:
         click.echo(f"Sent {deliver_outbox(limit=1000)} e-mail(s).")
 
     @app.cli.command("reseal-two-factor")
-    def reseal_two_factor_command() -> None:
+    @click.option(
+        "--reset-unreadable",
+        is_flag=True,
+        help="After a lost key: reset two-factor sign-in for every account whose secret no key opens.",
+    )
+    def reseal_two_factor_command(reset_unreadable: bool) -> None:
         """Encrypt every two-factor secret again with the first of PORTAL_TWO_FACTOR_KEYS (after a new
         key was put first), so that the older keys can then be taken out."""
         from portal.services.two_factor import reseal_all
+        from portal.services.two_factor import reset_unreadable as reset_accounts
 
-        count = reseal_all()
+        if reset_unreadable:
+            for email in reset_accounts():
+                click.echo(f"Reset two-factor sign-in for {email}: they set it up again at their next sign-in.")
+        try:
+            count = reseal_all()
+        except InvalidToken:
+            raise click.ClickException(
+                "Some two-factor secrets cannot be opened with any of PORTAL_TWO_FACTOR_KEYS. Put back the key "
+                "they were encrypted with, or, if it is lost, run again with --reset-unreadable."
+            ) from None
         db.session.commit()
         click.echo(f"Encrypted {count} two-factor secret(s) again with the first key.")
 

@@ -75,6 +75,17 @@ class Sealed(TypeDecorator[str]):
     def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
         return None if value is None else _sealer().decrypt(value.encode()).decode()
 
+    @staticmethod
+    def opens(token: str) -> bool:
+        """Whether one of the app's keys opens ``token`` (a value as the database holds it)."""
+        from cryptography.fernet import InvalidToken
+
+        try:
+            _sealer().decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
+
 
 def sealer_for(keys: tuple[str, ...]):  # noqa: ANN201 - a MultiFernet
     """The Fernet keys as one: the first encrypts, any decrypts."""

@@ -10,10 +10,11 @@ from datetime import datetime
 import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import String, delete, func, or_, select, type_coerce, update
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import flag_modified
 
-from portal.db import utcnow
+from portal.db import Sealed, utcnow
 from portal.domain import two_factor as rules
 from portal.extensions import db
 from portal.models import User
@@ -152,6 +153,22 @@ def reset(user: User, *, by: User, now: datetime | None = None) -> None:
     _clear(user)
     end_all_sessions(user, reason="two_factor_reset", now=now)
     audit.record("user.two_factor_reset", user, by=by, now=now)
+
+
+def reset_unreadable(*, by: User | None = None, now: datetime | None = None) -> list[str]:
+    """After a key was lost: every account whose secret none of the ``TWO_FACTOR_KEYS`` opens is
+    reset as an administrator would reset it (its sessions end; the person sets it up again at
+    their next sign-in); their e-mail addresses. Loading such an account otherwise fails."""
+    tokens = db.session.execute(
+        select(User.id, type_coerce(User.two_factor_secret, String)).where(User.two_factor_secret.is_not(None))
+    )
+    lost = [user_id for user_id, token in tokens if not Sealed.opens(token)]
+    users = db.session.scalars(
+        select(User).where(User.id.in_(lost)).options(defer(User.two_factor_secret)).order_by(User.id)
+    ).all()
+    for user in users:
+        reset(user, by=by, now=now)
+    return [user.email for user in users]
 
 
 def reseal_all(*, by: User | None = None, now: datetime | None = None) -> int:

@@ -62,15 +62,27 @@ def test_a_new_key_put_first_seals_new_secrets_and_still_opens_the_old_ones_unti
         app.extensions["sealer"] = sealer_for((TEST_TWO_FACTOR_KEY,))
 
 
-def test_a_secret_no_key_opens_fails_closed_rather_than_passing_for_no_secret(app, db, make_user):
-    user = make_user()
-    user.two_factor_secret = SECRET
+def test_a_secret_no_key_opens_fails_closed_until_the_account_is_reset(app, db, make_user):
+    lost, kept = make_user(email="lost@example.org"), make_user(email="kept@example.org")
+    lost.two_factor_secret = SECRET
     db.session.commit()
     app.extensions["sealer"] = sealer_for((NEW_KEY,))  # the key it was sealed with is lost
     try:
+        kept.two_factor_secret = SECRET  # sealed with the new key
+        db.session.commit()
         db.session.expire_all()
-        with pytest.raises(InvalidToken):
-            db.session.get(User, user.id)
+        with pytest.raises(InvalidToken):  # never read as "no second factor"
+            db.session.get(User, lost.id)
+        db.session.rollback()
+        runner = app.test_cli_runner()
+        refused = runner.invoke(args=["reseal-two-factor"])
+        assert refused.exit_code != 0 and "--reset-unreadable" in refused.output
+        result = runner.invoke(args=["reseal-two-factor", "--reset-unreadable"])
+        assert result.exit_code == 0, result.output
+        assert "Reset two-factor sign-in for lost@example.org" in result.output and "kept@" not in result.output
+        assert read_back(db, lost) is None and read_back(db, kept) == SECRET
+        resets = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.two_factor_reset")).all()
+        assert [event.object_id for event in resets] == [lost.id]
     finally:
         db.session.rollback()
         app.extensions["sealer"] = sealer_for((TEST_TWO_FACTOR_KEY,))
