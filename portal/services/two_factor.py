@@ -147,7 +147,7 @@ def turn_off(user: User, *, by: User, now: datetime | None = None) -> None:
     audit.record("user.two_factor_disabled", user, by=by, now=now)
 
 
-def reset(user: User, *, by: User, now: datetime | None = None) -> None:
+def reset(user: User, *, by: User | None, now: datetime | None = None) -> None:
     """An administrator resets it (a lost phone): every session ends and the person sets it up
     again the next time they sign in."""
     _clear(user)
