@@ -28,20 +28,22 @@ def uk_datetime(value: datetime | None, fmt: str = UK_DATETIME) -> str:
     the date and the locale's own short time: no English 'at')."""
     if value is None:
         return ""
-    return _datetime_text(get_locale(), get_timezone(), value, fmt).replace("AM", "am").replace("PM", "pm")
+    return _datetime_text(get_locale(), get_timezone(), value, fmt, with_time=True)
 
 
 def uk_date(value: datetime | None) -> str:
-    return _datetime_text(get_locale(), get_timezone(), value, "d MMMM y") if value else ""
+    return _datetime_text(get_locale(), get_timezone(), value, "d MMMM y", with_time=False) if value else ""
 
 
 @lru_cache(maxsize=4096)
-def _datetime_text(locale: Locale | None, zone: tzinfo, value: datetime, fmt: str) -> str:
+def _datetime_text(locale: Locale | None, zone: tzinfo, value: datetime, fmt: str, *, with_time: bool) -> str:
     """Kept as ``money`` is: Babel takes some 40 µs a date, and a page of a round writes the same
-    deadlines on every row. Flask-Babel's own formatting, for this language and time zone."""
+    deadlines on every row. Flask-Babel's own formatting, for this language and time zone; a time
+    is written "5:00pm", not "5:00 PM"."""
     if fmt == UK_DATETIME and locale is not None and locale.language != "en":
         return f"{format_datetime(value, 'd MMMM y')} {format_time(value, 'short')}"
-    return format_datetime(value, fmt)
+    text = format_datetime(value, fmt)
+    return text.replace("AM", "am").replace("PM", "pm") if with_time else text
 
 
 def money(value: Decimal | int | None, whole: bool = True) -> str:
