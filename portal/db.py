@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, event, text
+from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, event, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -74,6 +74,11 @@ class Sealed(TypeDecorator[str]):
 
     def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
         return None if value is None else _sealer().decrypt(value.encode()).decode()
+
+    @staticmethod
+    def as_stored(column):  # noqa: ANN001, ANN205 - a column expression
+        """``column`` read or written as the database holds it: the token, not the secret."""
+        return type_coerce(column, Sealed.impl)
 
     @staticmethod
     def opens(token: str) -> bool:

@@ -26,7 +26,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Table, bindparam, func, select, text, type_coerce
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Table, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 
 from portal.db import Base, Sealed
@@ -95,17 +95,17 @@ def _decoder(column) -> Any:  # noqa: ANN001
     return None
 
 
-def _raw(table: Table) -> dict[str, Any]:
-    """The sealed columns (``portal.db.Sealed``) as the database holds them: a backup keeps a
-    two-factor secret encrypted, and restoring it writes the same token back (the restored portal
-    needs a key that opens it, as the original did)."""
-    return {c.name: c.type.impl for c in table.columns if isinstance(c.type, Sealed)}
+def _sealed(table: Table) -> list[str]:
+    """The sealed columns (``portal.db.Sealed``), read and written as the database holds them: a
+    backup keeps a two-factor secret encrypted, and restoring it writes the same token back (the
+    restored portal needs a key that opens it, as the original did)."""
+    return [c.name for c in table.columns if isinstance(c.type, Sealed)]
 
 
 def _rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns) or list(table.columns)
-    raw = _raw(table)
-    columns = [type_coerce(c, raw[c.name]).label(c.name) if c.name in raw else c for c in table.columns]
+    sealed = _sealed(table)
+    columns = [Sealed.as_stored(c).label(c.name) if c.name in sealed else c for c in table.columns]
     for row in conn.execute(select(*columns).order_by(*order)).mappings():
         yield dict(row)
 
@@ -231,8 +231,8 @@ def restore_backup(conn: Connection, storage: Storage, folder: Path) -> dict[str
         raise BackupError(f"the database is not empty ({', '.join(busy[:5])} hold rows): restore into a new one")
     for table in known:
         decoders = {c.name: d for c in table.columns if (d := _decoder(c)) is not None}
-        raw = _raw(table)
-        insert = table.insert().values({n: bindparam(n, type_=kind) for n, kind in raw.items()}) if raw else table.insert()
+        sealed = {name: Sealed.as_stored(bindparam(name)) for name in _sealed(table)}
+        insert = table.insert().values(sealed) if sealed else table.insert()
         batch: list[dict[str, Any]] = []
         with (folder / "tables" / f"{table.name}.jsonl").open(encoding="utf-8") as rows:
             for line in rows:

@@ -10,7 +10,7 @@ from datetime import datetime
 import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, delete, func, or_, select, type_coerce, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -160,7 +160,7 @@ def reset_unreadable(*, by: User | None = None, now: datetime | None = None) -> 
     reset as an administrator would reset it (its sessions end; the person sets it up again at
     their next sign-in); their e-mail addresses. Loading such an account otherwise fails."""
     tokens = db.session.execute(
-        select(User.id, type_coerce(User.two_factor_secret, String)).where(User.two_factor_secret.is_not(None))
+        select(User.id, Sealed.as_stored(User.two_factor_secret)).where(User.two_factor_secret.is_not(None))
     )
     lost = [user_id for user_id, token in tokens if not Sealed.opens(token)]
     users = db.session.scalars(
