@@ -4,6 +4,9 @@ copy of the database makes no codes; a new key can be put first and the old one 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select, text
@@ -18,6 +21,16 @@ NEW_KEY = "bmV3LXR3by1mYWN0b3Ita2V5LTMyLWJ5dGVzLSEhISE="
 
 def stored(db, user: User) -> str:  # noqa: ANN001
     return db.session.execute(text("SELECT two_factor_secret FROM users WHERE id = :id"), {"id": user.id}).scalar()
+
+
+@contextmanager
+def keys(app, *keys: str) -> Iterator[None]:  # noqa: ANN001
+    """The app as if started with ``PORTAL_TWO_FACTOR_KEYS=<keys>``; the test key again afterwards."""
+    app.extensions["sealer"] = sealer_for(keys)
+    try:
+        yield
+    finally:
+        app.extensions["sealer"] = sealer_for((TEST_TWO_FACTOR_KEY,))
 
 
 def read_back(db, user: User) -> str | None:  # noqa: ANN001
@@ -43,8 +56,7 @@ def test_a_new_key_put_first_seals_new_secrets_and_still_opens_the_old_ones_unti
     old_user.two_factor_secret = SECRET
     db.session.commit()
     old_token = stored(db, old_user)
-    app.extensions["sealer"] = sealer_for((NEW_KEY, TEST_TWO_FACTOR_KEY))  # as PORTAL_TWO_FACTOR_KEYS=new,old
-    try:
+    with keys(app, NEW_KEY, TEST_TWO_FACTOR_KEY):  # the new key put first
         new_user.two_factor_secret = SECRET
         db.session.commit()
         assert Fernet(NEW_KEY).decrypt(stored(db, new_user).encode()).decode() == SECRET
@@ -54,20 +66,17 @@ def test_a_new_key_put_first_seals_new_secrets_and_still_opens_the_old_ones_unti
         assert result.exit_code == 0, result.output
         assert "Encrypted 2 two-factor secret(s) again" in result.output
         assert stored(db, old_user) != old_token
-        app.extensions["sealer"] = sealer_for((NEW_KEY,))  # the old key taken out
+    with keys(app, NEW_KEY):  # the old key taken out
         assert read_back(db, old_user) == SECRET and read_back(db, new_user) == SECRET
-        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.two_factor_resealed")).one()
-        assert event.after == {"accounts": 2}
-    finally:
-        app.extensions["sealer"] = sealer_for((TEST_TWO_FACTOR_KEY,))
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.two_factor_resealed")).one()
+    assert event.after == {"accounts": 2}
 
 
 def test_a_secret_no_key_opens_fails_closed_until_the_account_is_reset(app, db, make_user):
     lost, kept = make_user(email="lost@example.org"), make_user(email="kept@example.org")
     lost.two_factor_secret = SECRET
     db.session.commit()
-    app.extensions["sealer"] = sealer_for((NEW_KEY,))  # the key it was sealed with is lost
-    try:
+    with keys(app, NEW_KEY):  # the key it was sealed with is lost
         kept.two_factor_secret = SECRET  # sealed with the new key
         db.session.commit()
         db.session.expire_all()
@@ -83,9 +92,6 @@ def test_a_secret_no_key_opens_fails_closed_until_the_account_is_reset(app, db, 
         assert read_back(db, lost) is None and read_back(db, kept) == SECRET
         resets = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.two_factor_reset")).all()
         assert [event.object_id for event in resets] == [lost.id]
-    finally:
-        db.session.rollback()
-        app.extensions["sealer"] = sealer_for((TEST_TWO_FACTOR_KEY,))
 
 
 def test_no_secret_stays_null(db, make_user):
