@@ -153,11 +153,27 @@ def test_the_demo_accounts_see_large_pages(db, seeded):
 
 
 def signature(db) -> list:
-    """The data without its ids."""
+    """The data without its ids, each row named by what it is rather than by the order it was
+    written in (the order a flush writes a review's scores is not part of the data)."""
+    scores = (
+        select(Application.reference, User.email, Criterion.title, Score.score)
+        .join(Review, Review.id == Score.review_id)
+        .join(Application, Application.id == Review.application_id)
+        .join(PanelMember, PanelMember.id == Review.member_id)
+        .join(User, User.id == PanelMember.user_id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .order_by(Application.reference, User.email, Criterion.title, Score.score)
+    )
     return [
         list(db.session.execute(select(Organisation.name, Organisation.legal_form).order_by(Organisation.id))),
-        list(db.session.execute(select(Application.reference, Application.status, Application.amount_requested))),
-        list(db.session.execute(select(Score.score).order_by(Score.id))),
+        list(
+            db.session.execute(
+                select(Application.reference, Application.status, Application.amount_requested).order_by(
+                    Application.reference
+                )
+            )
+        ),
+        list(db.session.execute(scores)),
     ]
 
 
