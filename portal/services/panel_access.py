@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -74,9 +74,8 @@ def review_of(user: User, review_id: int) -> Review | None:
     """The review with this id if it is ``user``'s own, with its scores; else ``None`` (the route
     answers 404)."""
     review = db.session.scalars(_review_statement(), {"review_id": review_id, "user_id": user.id}).unique().first()
-    if review is not None and "scores" not in review.__dict__:  # not already loaded in this session
-        scores = db.session.scalars(_scores_statement(), {"review_id": review.id}).all()
-        set_committed_value(review, "scores", list(scores))
+    if review is not None and "scores" in inspect(review).unloaded:  # not already loaded in this session
+        set_committed_value(review, "scores", db.session.scalars(_scores_statement(), {"review_id": review.id}).all())
     return review
 
 
