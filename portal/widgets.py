@@ -20,8 +20,6 @@ Forms import these classes from here instead of from ``govuk_frontend_wtf.wtform
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from flask import current_app
@@ -29,6 +27,8 @@ from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 from govuk_frontend_wtf import wtforms_widgets as gov
 from markupsafe import Markup
+
+from portal.kept_html import KeptHtml, kept_for_app
 
 SIZE = 2048  # fields kept per process (a few KB each): the questions of many rounds, in every state
 
@@ -80,34 +80,17 @@ def _prepared(value: object) -> tuple[object, Hashable | None]:
     return value, None
 
 
-class KeptFields:
+class KeptFields(KeptHtml):
     """Fields' HTML by (template, language, parameters), the least recently used dropped first."""
 
     def __init__(self, size: int = SIZE) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
-    def html(self, template: str, params: dict) -> Markup:
+    def field(self, template: str, params: dict) -> Markup:
         params, frozen = _prepared(params)
         if frozen is None:
             return _render(template, params)
-        key = (template, str(get_locale()), frozen)
-        with self._lock:
-            kept = self._entries.get(key)
-            if kept is not None:
-                self._entries.move_to_end(key)
-        if kept is not None:
-            return Markup(kept)  # noqa: S704  # nosec B704 - rendered below by our own templates
-        html = _render(template, params)
-        with self._lock:
-            self._entries[key] = str(html)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return html
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        return self.html((template, str(get_locale()), frozen), lambda: _render(template, params))
 
 
 def _render(template: str, params: dict) -> Markup:
@@ -118,10 +101,7 @@ def _render(template: str, params: dict) -> Markup:
 
 def kept_fields() -> KeptFields:
     """This app's kept fields (made on first use)."""
-    kept = current_app.extensions.get("kept_fields")
-    if kept is None:
-        kept = current_app.extensions.setdefault("kept_fields", KeptFields())
-    return kept
+    return kept_for_app("kept_fields", KeptFields)
 
 
 class _Kept:
@@ -130,7 +110,7 @@ class _Kept:
     template: str
 
     def render(self, params: dict) -> Markup:
-        return kept_fields().html(self.template, params)
+        return kept_fields().field(self.template, params)
 
 
 class _KeptChoices(_Kept):

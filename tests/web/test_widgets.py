@@ -150,10 +150,10 @@ def test_the_least_recently_used_field_goes_first(app):  # noqa: ANN001
         kept = KeptFields(size=2)
         template = "govuk_frontend_wtf/input.html"
         a, b, c = ({"id": n, "name": n, "label": {"text": n}} for n in ("a", "b", "c"))
-        kept.html(template, a)
-        kept.html(template, b)
-        kept.html(template, a)  # a is used again: b is now the oldest
-        kept.html(template, c)
+        kept.field(template, a)
+        kept.field(template, b)
+        kept.field(template, a)  # a is used again: b is now the oldest
+        kept.field(template, c)
         assert len(kept) == 2
         keys = [key[2] for key in kept._entries]
         key = lambda params: widgets._prepared(params)[1]  # noqa: E731
