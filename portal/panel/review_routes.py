@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import kept_eoi
 from portal.auth.access import roles_required
 from portal.domain.panel import LABELS
 from portal.domain.roles import Role
@@ -49,8 +50,7 @@ def _page(review: Review, *, form: forms.ReviewForm | None = None, saved_now: Re
         review=review,
         form=form,
         content=content,
-        recordings=recordings,
-        answers={answer["criterion_id"]: answer for answer in content.get("answers", [])},
+        eoi=kept_eoi.eoi_parts(content, recordings, criteria),
         criteria=criteria,
         saved=reviews.scores_by_criterion(review),
         total=reviews.weighted_total_of(review),
