@@ -3,13 +3,26 @@ type (text encrypted at rest)."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, event, text, type_coerce
+from sqlalchemy import (
+    DateTime,
+    MetaData,
+    Numeric,
+    Select,
+    String,
+    TypeDecorator,
+    event,
+    func,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,3 +177,21 @@ def refresh_statistics(engine: Engine) -> None:
         return
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+
+
+@functools.cache
+def _generic_plans_statement() -> Select:
+    # set_config(..., true) is SET LOCAL written as a SELECT: the request still counts as one that
+    # wrote nothing (portal/read_only_requests.py), and it is prepared like any other statement.
+    return select(func.set_config("plan_cache_mode", "force_generic_plan", True))
+
+
+def plan_once_for_any_values(session: Session) -> None:
+    """For the rest of ``session``'s transaction, PostgreSQL plans a prepared statement once for any
+    values of its parameters instead of again on every run (``plan_cache_mode``; nothing to do on
+    SQLite). PostgreSQL chooses by estimated cost, and for a statement with a ``LIMIT`` and
+    ``OFFSET`` whose values it cannot see it keeps re-planning one whose plan never changes: the
+    panel queue's page of reviews took 0.8 ms a run so, 0.4 ms planned once. Use it only where
+    every value gets the same plan anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_generic_plans_statement())
