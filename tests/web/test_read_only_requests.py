@@ -9,8 +9,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select, text
 
+from portal.db import plan_once_for_any_values
 from portal.extensions import db as _db
 from portal.models import Setting
+from tests import factories
 
 pytestmark = pytest.mark.postgres
 
@@ -54,7 +56,9 @@ def _write_routes(app) -> None:  # noqa: ANN001
 
     @app.get("/_test/text-write")
     def text_write() -> str:
-        _db.session.execute(text("INSERT INTO settings (key, value, updated_at) VALUES ('written-by-a-get', '1', now())"))
+        _db.session.execute(
+            text("INSERT INTO settings (key, value, updated_at) VALUES ('written-by-a-get', '1', now())")
+        )
         return "wrote"
 
 
@@ -83,3 +87,34 @@ def test_a_get_that_wrote_is_never_committed(app, db, client, path):
     assert ended["commit"] == 0
     db.session.rollback()  # what the end of a real request does with it
     assert db.session.get(Setting, "written-by-a-get") is None
+
+
+def test_plans_for_any_values_last_only_until_the_transaction_ends(app, db):
+    db.session.commit()
+    plan_once_for_any_values(db.session())
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "force_generic_plan"
+    db.session.commit()
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+
+
+def test_the_panel_queue_plans_its_page_of_reviews_once_and_still_ends_with_commit(
+    app, db, client, login_as, make_round, make_panel, make_eligible_application
+):
+    member = login_as("panel_member")
+    round_ = make_round()
+    panel = make_panel(round_=round_, members=[member])
+    for _ in range(3):
+        factories.make_review(make_eligible_application(round_=round_), panel.members[0])
+    db.session.commit()
+    db.session.close()
+    db.engine.dispose()  # one connection from here: the pages' statements are prepared on it, and seen below
+    with _ends(db.engine) as ended:
+        assert client.get("/panel/").status_code == 200
+    assert ended["commit"] == 1 and ended["rollback"] == 0
+    for _ in range(8):
+        client.get("/panel/")
+    plans = db.session.execute(
+        text("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%page_rows%'")
+    ).all()
+    assert plans, "the page of reviews was not kept prepared"
+    assert all(generic >= 1 and custom == 0 for generic, custom in plans)
