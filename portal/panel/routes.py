@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from portal.auth.access import roles_required
 from portal.domain.roles import Role
-from portal.panel import queue_rows
+from portal.panel import queue_rows, review_fields
 from portal.services import monitoring, panel_queue
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 bp.add_app_template_global(queue_rows.kept_queue_rows)
+bp.add_app_template_global(review_fields.kept_criterion_fields)
 
 
 @bp.route("/")

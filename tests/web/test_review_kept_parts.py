@@ -1,6 +1,8 @@
-"""What the group sent is rendered once and kept for the review pages (portal/kept_eoi.py): every
+"""The parts of the review pages kept as HTML. What the group sent (portal/kept_eoi.py): every
 member who reads the EOI shares it, and anything it is drawn from (the version's content, the
-questions, the recordings, the language) changing shows at once. Nothing personal is kept."""
+questions, the recordings, the language) changing shows at once; nothing personal is kept. Each
+criterion's fields on the review form (portal/panel/review_fields.py): shared while they show the
+same, and written again for a new value, what was typed or an error."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ from sqlalchemy import update
 from portal.kept_html import KeptHtml
 from portal.models import ApplicationVersion, StoredFile
 from tests.helpers import visible_text
-from tests.web.test_review_pages import SUMMARY, browser_of, make_review, scene  # noqa: F401 - the fixture
+from tests.web.test_review_pages import (  # noqa: F401 - scene: the fixture
+    SUMMARY,
+    browser_of,
+    checked,
+    form_data,
+    make_review,
+    scene,
+)
 
 
 def _kept(app) -> KeptHtml:  # noqa: ANN001
@@ -92,3 +101,44 @@ def test_each_language_gets_its_own_rendering(client, scene):  # noqa: F811
     assert "Kto skorzysta" in other and "Who benefits" not in other
     client.get("/language/en")
     assert "Who benefits" in _main(client.get(scene["url"]))
+
+
+# --- each criterion's fields --------------------------------------------------------------------
+
+
+def test_fields_that_show_the_same_are_shared_by_every_review_of_the_round(app, client, scene):  # noqa: F811
+    bea_review = make_review(scene["application"], scene["panel"].members[1])
+    client.get(scene["url"])
+    kept = len(app.extensions["kept_review_fields"])
+    assert kept == len(scene["criteria"])  # one a criterion: their fields are named apart
+    page = browser_of(app, scene["others"][0]).get(f"/panel/reviews/{bea_review.id}")
+    assert len(app.extensions["kept_review_fields"]) == kept
+    assert checked(page.data, f"score_{scene['criteria'][0].id}") == [""]
+
+
+def test_a_saved_score_and_an_error_each_show_though_the_fields_were_kept(client, scene):  # noqa: F811
+    url, criteria, review = scene["url"], scene["criteria"], scene["review"]
+    client.get(url)  # the empty fields, kept
+    refused = client.submit(
+        url, form_data(criteria, [None, None, None], version=review.lock_version, button="submit_scores")
+    )
+    assert f'id="score_{criteria[0].id}-error"' in refused.data.decode()
+    assert "Error: Score at least one question" in visible_text(refused.data)
+    client.submit(url, form_data(criteria, [2, None, None], version=review.lock_version, button="save_draft"))
+    after = client.get(url)
+    assert checked(after.data, f"score_{criteria[0].id}") == ["2"]
+    assert checked(after.data, f"score_{criteria[1].id}") == [""]
+    assert f'id="score_{criteria[0].id}-error"' not in after.data.decode()
+
+
+def test_an_error_shows_on_fields_kept_with_the_same_values_and_none(client, scene):  # noqa: F811
+    url, criteria, review = scene["url"], scene["criteria"], scene["review"]
+    stale = client.submit(
+        url, form_data(criteria, [None, None, None], version=review.lock_version + 7, button="submit_scores")
+    )
+    assert "What you typed is below" in visible_text(stale.data)  # the same fields, typed alike, no error on them
+    assert f'id="score_{criteria[0].id}-error"' not in stale.data.decode()
+    refused = client.submit(
+        url, form_data(criteria, [None, None, None], version=review.lock_version, button="submit_scores")
+    )
+    assert f'id="score_{criteria[0].id}-error"' in refused.data.decode()
