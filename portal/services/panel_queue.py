@@ -125,9 +125,10 @@ def _page_statement(submitted: tuple[bool, ...]) -> Select:
     the work stream's names. (A page reaches some unsubmitted runs then some submitted ones, so
     there are few shapes: a member's rounds squared at most.)
 
-    PostgreSQL plans this statement again on every run (its estimates for a given seat and limit
-    beat those of a plan kept for any), so it joins as few tables as it can: joining the reviews
-    and EOIs again to the page's ids took a third longer to plan and a fifth longer to run."""
+    Left to choose, PostgreSQL plans this statement again on every run (its estimates for a given
+    seat and limit beat those of a plan kept for any, though the plan is the same), so ``queue``
+    asks it to plan it once for any values; and it joins as few tables as it can: joining the
+    reviews and EOIs again to the page's ids took a third longer to plan and a fifth longer to run."""
     parts = []
     for index, done in enumerate(submitted):
         part = (
