@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -15,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     TypeDecorator,
+    bindparam,
     event,
     func,
     select,
@@ -180,18 +183,31 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 @functools.cache
-def _generic_plans_statement() -> Select:
+def _plan_mode_statement() -> Select:
     # set_config(..., true) is SET LOCAL written as a SELECT: the request still counts as one that
-    # wrote nothing (portal/read_only_requests.py), and it is prepared like any other statement.
-    return select(func.set_config("plan_cache_mode", "force_generic_plan", True))
+    # wrote nothing (portal/read_only_requests.py), and it is prepared like any other statement. It
+    # gives the mode it was, read first (PostgreSQL works out a SELECT's columns in order).
+    return select(
+        func.current_setting("plan_cache_mode"),
+        func.set_config("plan_cache_mode", bindparam("mode"), True),
+    )
 
 
-def plan_once_for_any_values(session: Session) -> None:
-    """For the rest of ``session``'s transaction, PostgreSQL plans a prepared statement once for any
-    values of its parameters instead of again on every run (``plan_cache_mode``; nothing to do on
-    SQLite). PostgreSQL chooses by estimated cost, and for a statement with a ``LIMIT`` and
-    ``OFFSET`` whose values it cannot see it keeps re-planning one whose plan never changes: the
-    panel queue's page of reviews took 0.8 ms a run so, 0.4 ms planned once. Use it only where
-    every value gets the same plan anyway."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_generic_plans_statement())
+@contextmanager
+def planned_once_for_any_values(session: Session) -> Iterator[None]:
+    """Inside the block, PostgreSQL plans a prepared statement once for any values of its
+    parameters instead of again on every run (``plan_cache_mode``), then goes back to choosing for
+    itself; nothing to do on SQLite. PostgreSQL chooses by estimated cost, and for a statement with
+    a ``LIMIT`` and ``OFFSET`` whose values it cannot see it kept re-planning one whose plan never
+    changes: the panel queue's page of reviews took 0.8 ms a run so, 0.4 ms planned once. Run only
+    such statements inside: one whose best plan depends on its values (a ``LIMIT 1`` it must see)
+    would get a worse one."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = session.execute(_plan_mode_statement(), {"mode": "force_generic_plan"}).one()[0]
+    try:
+        yield
+    finally:
+        if session.in_transaction():
+            session.execute(_plan_mode_statement(), {"mode": before})

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, Select, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import load_only
 
-from portal.db import plan_once_for_any_values
+from portal.db import planned_once_for_any_values
 from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
 from portal.models import Application, Organisation, Panel, PanelMember, Review, Round, User, WorkStream
@@ -183,7 +183,7 @@ def queue(user: User, *, round_id: int | None = None, page: int | None = 1, per_
         parameters |= {f"member_{part}": runs[index][0].member_id, f"offset_{part}": offset, f"limit_{part}": limit}
     statement = _page_statement(tuple(runs[index][1] for index, _, _ in reached))
     # One plan serves every member and page: reviews by seat and state, the EOIs by id, sorted.
-    plan_once_for_any_values(db.session())
-    rows = db.session.execute(statement, parameters).all()
+    with planned_once_for_any_values(db.session()):
+        rows = db.session.execute(statement, parameters).all()
     items = [QueueRow(r[0], ReviewStatus(r[1]), bool(r[2]), *r[3:]) for r in rows]
     return Queue(rounds, Page(items=items, total=total, page=number, per_page=per_page), round_id)

@@ -9,9 +9,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select, text
 
-from portal.db import plan_once_for_any_values
+from portal.db import planned_once_for_any_values
 from portal.extensions import db as _db
 from portal.models import Setting
+from portal.services import panel_queue
 from tests import factories
 
 pytestmark = pytest.mark.postgres
@@ -89,12 +90,33 @@ def test_a_get_that_wrote_is_never_committed(app, db, client, path):
     assert db.session.get(Setting, "written-by-a-get") is None
 
 
-def test_plans_for_any_values_last_only_until_the_transaction_ends(app, db):
+def _plan_mode() -> str:
+    return _db.session.scalar(text("SHOW plan_cache_mode"))
+
+
+@pytest.mark.parametrize("before", ["auto", "force_custom_plan"])
+def test_plans_for_any_values_last_only_for_the_block_and_the_mode_before_comes_back(app, db, before):
     db.session.commit()
-    plan_once_for_any_values(db.session())
-    assert db.session.scalar(text("SHOW plan_cache_mode")) == "force_generic_plan"
+    db.session.execute(text(f"SET LOCAL plan_cache_mode = {before}"))
+    with planned_once_for_any_values(db.session()):
+        assert _plan_mode() == "force_generic_plan"
+    assert _plan_mode() == before
+    with pytest.raises(RuntimeError), planned_once_for_any_values(db.session()):
+        raise RuntimeError("a statement failed")
+    assert _plan_mode() == before
+    db.session.rollback()
+
+
+def test_the_statements_after_the_queues_page_plan_as_postgresql_chooses(app, db, login_as, make_round, make_panel):
+    member = login_as("panel_member")
+    round_ = make_round()
+    panel = make_panel(round_=round_, members=[member])
+    factories.make_review(factories.make_application(round_=round_, complete=True), panel.members[0])
     db.session.commit()
-    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+    with app.test_request_context("/panel/"):
+        assert panel_queue.queue(member).page.items
+        assert _plan_mode() == "auto"
+        _db.session.rollback()
 
 
 def test_the_panel_queue_plans_its_page_of_reviews_once_and_still_ends_with_commit(
