@@ -4,7 +4,9 @@ which key is the caller's to say: ``portal.widgets`` (a GOV.UK field, under its 
 ``portal.kept_eoi`` (what a group sent, as the panel reads it), ``portal.panel.review_fields`` (a
 criterion's fields on the review form) and ``portal.panel.queue_rows`` (a row of a member's queue).
 Nothing kept here leaves the process; the least recently used is dropped first, so each store's
-size bounds its memory."""
+size bounds its memory. What was rendered from a record that is then scrubbed or deleted stays in
+the process's memory (never shown again: no key reaches it) until it is dropped or the process
+restarts; nothing of it is written anywhere."""
 
 from __future__ import annotations
 

@@ -99,5 +99,6 @@ def test_each_language_gets_its_own_rows(app, db) -> None:  # noqa: ANN001
     _render(app, OURS, ROWS)
     kept = _kept_rows(app)
     with force_locale("pl"):
-        _render(app, OURS, ROWS)
+        polish = _render(app, OURS, ROWS)
     assert _kept_rows(app) == kept + len(ROWS)
+    assert "Nie rozpoczęto" in polish and "Brak obszaru działań" in polish and "Not started" not in polish

@@ -78,6 +78,16 @@ def test_a_changed_question_or_weight_shows_at_once(client, db, scene):  # noqa:
     db.session.commit()
     text = _main(client.get(scene["url"]))
     assert "This question's weight in the total: 2" in text
+    second.guidance = "Look for who the group already knows."
+    db.session.commit()
+    assert "What to look for Look for who the group already knows." in _main(client.get(scene["url"]))
+
+
+def test_a_renamed_recording_shows_its_new_name(client, db, scene):  # noqa: F811
+    assert "Download the recording (our answer.wav)" in _main(client.get(scene["url"]))
+    db.session.get(StoredFile, scene["recording"].id).original_name = "cafe answer.wav"
+    db.session.commit()
+    assert "Download the recording (cafe answer.wav)" in _main(client.get(scene["url"]))
 
 
 def test_a_recording_taken_away_is_no_longer_played(client, db, scene):  # noqa: F811
