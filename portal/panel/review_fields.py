@@ -20,7 +20,7 @@ SIZE = 1024  # criteria's fields kept per process (some 5 KB each)
 
 def _shown(field) -> tuple:  # noqa: ANN001 - a WTForms field
     raw = tuple(field.raw_data) if field.raw_data is not None else None
-    return type(field.data), field.data, raw, tuple(str(error) for error in field.errors)
+    return type(field.data), field.data, raw, tuple((type(error), str(error)) for error in field.errors)
 
 
 def kept_criterion_fields(form: ReviewForm, criterion: Criterion) -> Markup:
