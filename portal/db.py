@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
@@ -208,6 +209,10 @@ def planned_once_for_any_values(session: Session) -> Iterator[None]:
     before = session.execute(_plan_mode_statement(), {"mode": "force_generic_plan"}).one()[0]
     try:
         yield
-    finally:
-        if session.in_transaction():
+    except BaseException:
+        # A statement that failed in the block has aborted the transaction: putting the mode back
+        # fails too (its rollback does it), and the first error is the one to see.
+        with suppress(DBAPIError):
             session.execute(_plan_mode_statement(), {"mode": before})
+        raise
+    session.execute(_plan_mode_statement(), {"mode": before})

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import DataError
 
 from portal.db import planned_once_for_any_values
 from portal.extensions import db as _db
@@ -107,6 +108,14 @@ def test_plans_for_any_values_last_only_for_the_block_and_the_mode_before_comes_
     db.session.rollback()
 
 
+def test_a_statement_that_fails_in_the_block_is_the_error_seen(app, db):
+    db.session.commit()
+    with pytest.raises(DataError, match="division by zero"), planned_once_for_any_values(db.session()):
+        db.session.execute(text("SELECT 1 / 0"))
+    db.session.rollback()
+    assert _plan_mode() != "force_generic_plan"  # the rollback put it back
+
+
 def test_the_statements_after_the_queues_page_plan_as_postgresql_chooses(app, db, login_as, make_round, make_panel):
     member = login_as("panel_member")
     round_ = make_round()
@@ -114,8 +123,9 @@ def test_the_statements_after_the_queues_page_plan_as_postgresql_chooses(app, db
     factories.make_review(factories.make_application(round_=round_, complete=True), panel.members[0])
     db.session.commit()
     with app.test_request_context("/panel/"):
+        before = _plan_mode()
         assert panel_queue.queue(member).page.items
-        assert _plan_mode() == "auto"
+        assert _plan_mode() == before == "auto"
         _db.session.rollback()
 
 
