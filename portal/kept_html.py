@@ -1,8 +1,9 @@
 """HTML kept in this process under a key that names everything it was rendered from, so that two
 renderings share it only if they would have given the same HTML anyway. What is kept and under
 which key is the caller's to say: ``portal.widgets`` (a GOV.UK field, under its parameters),
-``portal.kept_eoi`` (what a group sent, as the panel reads it), ``portal.panel.review_fields`` (a
-criterion's fields on the review form) and ``portal.panel.queue_rows`` (a row of a member's queue).
+``portal.panel.kept_eoi`` (what a group sent, as the panel reads it),
+``portal.panel.review_fields`` (a criterion's fields on the review form) and
+``portal.panel.queue_rows`` (a row of a member's queue).
 Nothing kept here leaves the process; the least recently used is dropped first, so each store's
 size bounds its memory. What was rendered from a record that is then scrubbed or deleted stays in
 the process's memory (never shown again: no key reaches it) until it is dropped or the process

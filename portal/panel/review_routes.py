@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import kept_eoi
 from portal.auth.access import roles_required
 from portal.domain.panel import LABELS
 from portal.domain.roles import Role
@@ -18,6 +17,7 @@ from portal.domain.workflow import ReviewStatus
 from portal.extensions import db
 from portal.forms import keeps_input_on_csrf_failure
 from portal.models import Review
+from portal.panel import kept_eoi
 from portal.panel import review_forms as forms
 from portal.panel.routes import bp
 from portal.policies import can_open_review, can_read_answers, can_see_panel_scores

@@ -1,4 +1,4 @@
-"""The parts of the review pages kept as HTML. What the group sent (portal/kept_eoi.py): every
+"""The parts of the review pages kept as HTML. What the group sent (portal/panel/kept_eoi.py): every
 member who reads the EOI shares it, and anything it is drawn from (the version's content, the
 questions, the recordings, the language) changing shows at once; nothing personal is kept. Each
 criterion's fields on the review form (portal/panel/review_fields.py): shared while they show the
